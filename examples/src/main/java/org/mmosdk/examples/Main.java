@@ -1,0 +1,42 @@
+package org.mmosdk.examples;
+
+import java.util.Arrays;
+
+/**
+ * Entry point of {@code mmo-examples.jar}: {@code java -jar examples/target/mmo-examples.jar <example> [options]}.
+ */
+public final class Main {
+    private Main() {
+    }
+
+    /**
+     * Runs the named example.
+     *
+     * @param args the example's name, then its options
+     * @throws Exception if the example fails
+     */
+    public static void main(final String[] args) throws Exception {
+        final String example = args.length == 0 ? "core-demo" : args[0];
+        final String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
+        switch (example) {
+            case "core-demo" -> CoreDemo.main(rest);
+            case "-h", "--help", "help" -> usage(0);
+            default -> {
+                System.err.println("unknown example '" + example + "'");
+                usage(2);
+            }
+        }
+    }
+
+    private static void usage(final int exitCode) {
+        System.out.println("""
+            usage: java -jar mmo-examples.jar <example> [options]
+
+            examples:
+              core-demo [--clients N] [--rate HZ] [--duration SECONDS]
+                  a zone on a fixed-rate tick loop that receives, verifies and answers envelopes
+                  from N simulated clients (plus one hostile client), printing a status line
+            """);
+        System.exit(exitCode);
+    }
+}
