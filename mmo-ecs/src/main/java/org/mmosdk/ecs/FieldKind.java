@@ -1,0 +1,119 @@
+package org.mmosdk.ecs;
+
+/** The primitive type of a component field, and so of its column. */
+public enum FieldKind {
+    /** {@code byte}. */
+    BYTE(1),
+    /** {@code short}. */
+    SHORT(2),
+    /** {@code int}. */
+    INT(4),
+    /** {@code long}. */
+    LONG(8),
+    /** {@code float}. */
+    FLOAT(4),
+    /** {@code double}. */
+    DOUBLE(8),
+    /** {@code boolean}. */
+    BOOLEAN(1),
+    /** An object reference: off the fast path, not hashed or serialized. */
+    REF(0);
+
+    private final int bytes;
+
+    FieldKind(final int bytes) {
+        this.bytes = bytes;
+    }
+
+    /**
+     * Bytes per value when serialized; 0 for {@link #REF}.
+     *
+     * @return the size
+     */
+    public int bytes() {
+        return bytes;
+    }
+
+    Object newColumn(final int capacity) {
+        return switch (this) {
+            case BYTE -> new byte[capacity];
+            case SHORT -> new short[capacity];
+            case INT -> new int[capacity];
+            case LONG -> new long[capacity];
+            case FLOAT -> new float[capacity];
+            case DOUBLE -> new double[capacity];
+            case BOOLEAN -> new boolean[capacity];
+            case REF -> new Object[capacity];
+        };
+    }
+
+    /** Copies one element between two columns of this kind. */
+    void copy(final Object from, final int fromRow, final Object to, final int toRow) {
+        switch (this) {
+            case BYTE -> ((byte[]) to)[toRow] = ((byte[]) from)[fromRow];
+            case SHORT -> ((short[]) to)[toRow] = ((short[]) from)[fromRow];
+            case INT -> ((int[]) to)[toRow] = ((int[]) from)[fromRow];
+            case LONG -> ((long[]) to)[toRow] = ((long[]) from)[fromRow];
+            case FLOAT -> ((float[]) to)[toRow] = ((float[]) from)[fromRow];
+            case DOUBLE -> ((double[]) to)[toRow] = ((double[]) from)[fromRow];
+            case BOOLEAN -> ((boolean[]) to)[toRow] = ((boolean[]) from)[fromRow];
+            case REF -> ((Object[]) to)[toRow] = ((Object[]) from)[fromRow];
+        }
+    }
+
+    /** Resets one element to the default (0, false, null). */
+    void clear(final Object column, final int row) {
+        switch (this) {
+            case BYTE -> ((byte[]) column)[row] = 0;
+            case SHORT -> ((short[]) column)[row] = 0;
+            case INT -> ((int[]) column)[row] = 0;
+            case LONG -> ((long[]) column)[row] = 0;
+            case FLOAT -> ((float[]) column)[row] = 0;
+            case DOUBLE -> ((double[]) column)[row] = 0;
+            case BOOLEAN -> ((boolean[]) column)[row] = false;
+            case REF -> ((Object[]) column)[row] = null;
+        }
+    }
+
+    /** The value's bits as a long (floats by their raw bits), for hashing and serialization. */
+    long bits(final Object column, final int row) {
+        return switch (this) {
+            case BYTE -> ((byte[]) column)[row];
+            case SHORT -> ((short[]) column)[row];
+            case INT -> ((int[]) column)[row];
+            case LONG -> ((long[]) column)[row];
+            case FLOAT -> Float.floatToRawIntBits(((float[]) column)[row]);
+            case DOUBLE -> Double.doubleToRawLongBits(((double[]) column)[row]);
+            case BOOLEAN -> ((boolean[]) column)[row] ? 1 : 0;
+            case REF -> 0;
+        };
+    }
+
+    /** Sets a value from its {@link #bits} form. */
+    void setBits(final Object column, final int row, final long bits) {
+        switch (this) {
+            case BYTE -> ((byte[]) column)[row] = (byte) bits;
+            case SHORT -> ((short[]) column)[row] = (short) bits;
+            case INT -> ((int[]) column)[row] = (int) bits;
+            case LONG -> ((long[]) column)[row] = bits;
+            case FLOAT -> ((float[]) column)[row] = Float.intBitsToFloat((int) bits);
+            case DOUBLE -> ((double[]) column)[row] = Double.longBitsToDouble(bits);
+            case BOOLEAN -> ((boolean[]) column)[row] = bits != 0;
+            case REF -> {
+            }
+        }
+    }
+
+    Object grow(final Object column, final int newCapacity) {
+        return switch (this) {
+            case BYTE -> java.util.Arrays.copyOf((byte[]) column, newCapacity);
+            case SHORT -> java.util.Arrays.copyOf((short[]) column, newCapacity);
+            case INT -> java.util.Arrays.copyOf((int[]) column, newCapacity);
+            case LONG -> java.util.Arrays.copyOf((long[]) column, newCapacity);
+            case FLOAT -> java.util.Arrays.copyOf((float[]) column, newCapacity);
+            case DOUBLE -> java.util.Arrays.copyOf((double[]) column, newCapacity);
+            case BOOLEAN -> java.util.Arrays.copyOf((boolean[]) column, newCapacity);
+            case REF -> java.util.Arrays.copyOf((Object[]) column, newCapacity);
+        };
+    }
+}
