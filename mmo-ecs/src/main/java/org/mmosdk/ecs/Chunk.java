@@ -24,6 +24,8 @@ import java.util.Arrays;
  */
 public final class Chunk {
     private static final int FIRST_ALLOCATION = 64;
+    /** Ticks of change history kept as bitsets; "changed since T" is fastest for T within RING - 1 ticks. */
+    static final int RING = 32;
 
     final Archetype archetype;
     final int index;
@@ -36,6 +38,15 @@ public final class Chunk {
     final int[][] added;
     final int[] maxChanged;
     final int[] maxAdded;
+    /** per component slot: a tick at which every row was written through a write accessor (0: none pending). */
+    final int[] bulkChanged;
+    /**
+     * Per component slot, a ring of {@link #RING} bitsets: bit r of ring entry k is set when row r was stamped at tick
+     * {@code ringTick[slot][k]} (or received a row by a move at that tick). A superset of the rows whose change tick
+     * is that tick, so "changed since T" for a recent T visits only candidate rows and checks their ticks.
+     */
+    final long[][][] ringBits;
+    final int[][] ringTick;
 
     Chunk(final Archetype archetype, final int index, final int capacity) {
         this.archetype = archetype;
@@ -47,6 +58,9 @@ public final class Chunk {
         this.added = new int[slots][];
         this.maxChanged = new int[slots];
         this.maxAdded = new int[slots];
+        this.bulkChanged = new int[slots];
+        this.ringBits = new long[slots][RING][];
+        this.ringTick = new int[slots][RING];
         allocate(Math.min(FIRST_ALLOCATION, capacity));
     }
 
@@ -59,6 +73,9 @@ public final class Chunk {
             for (int s = 0; s < changed.length; s++) {
                 changed[s] = new int[length];
                 added[s] = new int[length];
+                for (int k = 0; k < RING; k++) {
+                    ringBits[s][k] = new long[(length + 63) >>> 6];
+                }
             }
         } else {
             entities = Arrays.copyOf(entities, length);
@@ -68,6 +85,9 @@ public final class Chunk {
             for (int s = 0; s < changed.length; s++) {
                 changed[s] = Arrays.copyOf(changed[s], length);
                 added[s] = Arrays.copyOf(added[s], length);
+                for (int k = 0; k < RING; k++) {
+                    ringBits[s][k] = Arrays.copyOf(ringBits[s][k], (length + 63) >>> 6);
+                }
             }
         }
         allocated = length;
@@ -265,14 +285,15 @@ public final class Chunk {
      * @param row in [0, size())
      */
     public void markChanged(final ComponentType type, final int row) {
-        final int slot = slot(type);
-        final int tick = archetype.world.tick;
-        changed[slot][row] = tick;
-        maxChanged[slot] = tick;
+        if (row < 0 || row >= size) {
+            throw new IndexOutOfBoundsException("row " + row + " of " + size);
+        }
+        stamp(slot(type), row, archetype.world.tick);
     }
 
     /**
-     * Stamps {@code type} changed for every row.
+     * Stamps {@code type} changed for every row (what the {@code write*} accessors do). Costs O(1): the chunk
+     * remembers the tick instead of writing every row's.
      *
      * @param type a component of this archetype
      */
@@ -282,8 +303,116 @@ public final class Chunk {
 
     void markAllChanged(final int slot) {
         final int tick = archetype.world.tick;
-        Arrays.fill(changed[slot], 0, size, tick);
+        bulkChanged[slot] = tick;
         maxChanged[slot] = tick;
+    }
+
+    /** Stamps one row's component changed at {@code tick}. */
+    void stamp(final int slot, final int row, final int tick) {
+        changed[slot][row] = tick;
+        maxChanged[slot] = tick;
+        setBit(slot, row, tick);
+    }
+
+    /** Stamps a new row: every component added and changed at {@code tick}. */
+    void stampNew(final int row, final int tick) {
+        for (int s = 0; s < changed.length; s++) {
+            changed[s][row] = tick;
+            added[s][row] = tick;
+            maxChanged[s] = tick;
+            maxAdded[s] = tick;
+            setBit(s, row, tick);
+        }
+    }
+
+    /** A row arrives (moved from elsewhere) with its own ticks; {@code now} marks it as a change candidate. */
+    void receive(final int slot, final int row, final int changedTick, final int addedTick, final int now) {
+        materializeBulk(slot);
+        changed[slot][row] = changedTick;
+        added[slot][row] = addedTick;
+        if (changedTick - maxChanged[slot] > 0) {
+            maxChanged[slot] = changedTick;
+        }
+        if (addedTick - maxAdded[slot] > 0) {
+            maxAdded[slot] = addedTick;
+        }
+        setBit(slot, row, now);
+    }
+
+    /** Moves a row's ticks to another row of this chunk (the bulk stamp applies to both alike). */
+    void moveWithin(final int slot, final int from, final int to, final int now) {
+        changed[slot][to] = changed[slot][from];
+        added[slot][to] = added[slot][from];
+        setBit(slot, to, now);
+    }
+
+    /** The change tick of a row including a pending bulk stamp. */
+    int effectiveChanged(final int slot, final int row) {
+        final int own = changed[slot][row];
+        final int bulk = bulkChanged[slot];
+        return bulk != 0 && bulk - own > 0 ? bulk : own;
+    }
+
+    /** Writes a pending bulk stamp into every row (before rows with older ticks arrive). */
+    void materializeBulk(final int slot) {
+        final int bulk = bulkChanged[slot];
+        if (bulk == 0) {
+            return;
+        }
+        final int[] ticks = changed[slot];
+        for (int i = 0; i < size; i++) {
+            if (bulk - ticks[i] > 0) {
+                ticks[i] = bulk;
+            }
+        }
+        bulkChanged[slot] = 0;
+        final long[] bits = claim(slot, bulk);
+        if (bits != null) {
+            Arrays.fill(bits, 0, (size + 63) >>> 6, -1L);
+        }
+    }
+
+    private void setBit(final int slot, final int row, final int tick) {
+        final long[] bits = claim(slot, tick);
+        if (bits != null) {
+            bits[row >>> 6] |= 1L << row;
+        }
+    }
+
+    /** The bitset of {@code tick} for a slot, cleared if it held an older tick; null if the tick left the ring. */
+    private long[] claim(final int slot, final int tick) {
+        final int k = tick & (RING - 1);
+        final int held = ringTick[slot][k];
+        if (held == tick) {
+            return ringBits[slot][k];
+        }
+        if (held != 0 && held - tick > 0) {
+            return null; // a newer tick owns this entry: tick is too old to record
+        }
+        ringTick[slot][k] = tick;
+        final long[] bits = ringBits[slot][k];
+        Arrays.fill(bits, 0L);
+        return bits;
+    }
+
+    /** After a restore to tick {@code now}: forget the future, and make every row a candidate. */
+    void afterRestore(final int now) {
+        if (size == 0) {
+            Arrays.fill(maxChanged, 0);
+            Arrays.fill(maxAdded, 0);
+            Arrays.fill(bulkChanged, 0);
+        }
+        for (int s = 0; s < changed.length; s++) {
+            for (int k = 0; k < RING; k++) {
+                if (ringTick[s][k] - now > 0) {
+                    ringTick[s][k] = 0;
+                }
+            }
+            final long[] bits = claim(s, now);
+            if (bits != null) {
+                Arrays.fill(bits, 0, (size + 63) >>> 6, -1L);
+            }
+        }
     }
 
     /**
@@ -294,7 +423,7 @@ public final class Chunk {
      * @return the tick
      */
     public int changeTick(final ComponentType type, final int row) {
-        return changed[slot(type)][row];
+        return effectiveChanged(slot(type), row);
     }
 
     /**
@@ -319,7 +448,61 @@ public final class Chunk {
      */
     public int changedSince(final ComponentType type, final int since, final int[] rows) {
         final int slot = slot(type);
-        return maxChanged[slot] - since <= 0 ? 0 : collect(changed[slot], since, rows);
+        if (maxChanged[slot] - since <= 0) {
+            return 0;
+        }
+        final int bulk = bulkChanged[slot];
+        if (bulk != 0 && bulk - since > 0) {
+            for (int i = 0; i < size; i++) {
+                rows[i] = i;
+            }
+            return size;
+        }
+        final int now = archetype.world.tick;
+        if (now - since >= RING) {
+            return collect(changed[slot], since, rows);
+        }
+        // candidates: rows with a bit in a ring entry of a tick in (since, now]; each is checked against its tick
+        final long[][] ring = ringBits[slot];
+        final int[] held = ringTick[slot];
+        int mask = 0;
+        for (int k = 0; k < RING; k++) {
+            final int t = held[k];
+            if (t != 0 && t - since > 0 && now - t >= 0) {
+                mask |= 1 << k;
+            }
+        }
+        final int[] ticks = changed[slot];
+        final int words = (size + 63) >>> 6;
+        int n = 0;
+        if (Integer.bitCount(mask) == 1) {
+            final long[] bits = ring[Integer.numberOfTrailingZeros(mask)];
+            for (int w = 0; w < words; w++) {
+                n = collectWord(bits[w], w, ticks, since, rows, n);
+            }
+        } else {
+            for (int w = 0; w < words; w++) {
+                long word = 0;
+                for (int m = mask; m != 0; m &= m - 1) {
+                    word |= ring[Integer.numberOfTrailingZeros(m)][w];
+                }
+                n = collectWord(word, w, ticks, since, rows, n);
+            }
+        }
+        return n;
+    }
+
+    private int collectWord(long word, final int w, final int[] ticks, final int since, final int[] rows, int n) {
+        final int base = w << 6;
+        final int limit = size;
+        while (word != 0) {
+            final int r = base + Long.numberOfTrailingZeros(word);
+            word &= word - 1;
+            if (r < limit && ticks[r] - since > 0) {
+                rows[n++] = r;
+            }
+        }
+        return n;
     }
 
     /**

@@ -197,13 +197,7 @@ public final class World {
         for (int c = 0; c < columns.length; c++) {
             kinds[c].clear(columns[c], row);
         }
-        final int t = tick;
-        for (int s = 0; s < chunk.changed.length; s++) {
-            chunk.changed[s][row] = t;
-            chunk.added[s][row] = t;
-            chunk.maxChanged[s] = t;
-            chunk.maxAdded[s] = t;
-        }
+        chunk.stampNew(row, tick);
         chunkOf[index] = chunk;
         rowOf[index] = row;
         return entity;
@@ -356,15 +350,9 @@ public final class World {
         for (int s = 0; s < to.types.length; s++) {
             final int srcSlot = from.slotOfComponent[localIndex(to.types[s])];
             if (srcSlot >= 0) {
-                dst.changed[s][row] = src.changed[srcSlot][srcRow];
-                dst.added[s][row] = src.added[srcSlot][srcRow];
-                dst.maxChanged[s] = Math.max(dst.maxChanged[s], dst.changed[s][row]);
-                dst.maxAdded[s] = Math.max(dst.maxAdded[s], dst.added[s][row]);
+                dst.receive(s, row, src.effectiveChanged(srcSlot, srcRow), src.added[srcSlot][srcRow], t);
             } else {
-                dst.changed[s][row] = t;
-                dst.added[s][row] = t;
-                dst.maxChanged[s] = t;
-                dst.maxAdded[s] = t;
+                dst.receive(s, row, t, t, t);
             }
         }
         removeRow(src, srcRow);
@@ -384,11 +372,14 @@ public final class World {
             for (int c = 0; c < kinds.length; c++) {
                 kinds[c].copy(last.columns[c], lastRow, chunk.columns[c], row);
             }
+            final int t = tick;
             for (int s = 0; s < chunk.changed.length; s++) {
-                chunk.changed[s][row] = last.changed[s][lastRow];
-                chunk.added[s][row] = last.added[s][lastRow];
-                chunk.maxChanged[s] = Math.max(chunk.maxChanged[s], chunk.changed[s][row]);
-                chunk.maxAdded[s] = Math.max(chunk.maxAdded[s], chunk.added[s][row]);
+                final int movedChanged = last.effectiveChanged(s, lastRow);
+                if (chunk == last) {
+                    chunk.moveWithin(s, lastRow, row, t);
+                } else {
+                    chunk.receive(s, row, movedChanged, last.added[s][lastRow], t);
+                }
             }
             final int movedIndex = EntityIds.index(moved);
             chunkOf[movedIndex] = chunk;
@@ -406,6 +397,7 @@ public final class World {
             archetype.usedChunks--;
             Arrays.fill(last.maxChanged, 0);
             Arrays.fill(last.maxAdded, 0);
+            Arrays.fill(last.bulkChanged, 0);
         }
     }
 
@@ -676,10 +668,7 @@ public final class World {
     }
 
     private void stamp(final Chunk c, final int column, final int row) {
-        final int slot = c.archetype.columnSlot[column];
-        final int t = tick;
-        c.changed[slot][row] = t;
-        c.maxChanged[slot] = t;
+        c.stamp(c.archetype.columnSlot[column], row, tick);
     }
 
     // ------------------------------------------------------------------ ticks

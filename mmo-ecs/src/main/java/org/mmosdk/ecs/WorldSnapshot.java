@@ -115,6 +115,11 @@ public final class WorldSnapshot {
                 chunks[a][c].restore(archetype.chunks[c]);
             }
         }
+        for (final Archetype archetype : w.archetypes) {
+            for (int c = 0; c < archetype.chunkCount; c++) {
+                archetype.chunks[c].afterRestore(tick);
+            }
+        }
     }
 
     private static int[] copy(final int[] from, final int[] into, final int length) {
@@ -132,6 +137,7 @@ public final class WorldSnapshot {
         int[][] added;
         int[] maxChanged;
         int[] maxAdded;
+        int[] bulkChanged;
 
         void capture(final Chunk chunk) {
             size = chunk.size;
@@ -146,6 +152,7 @@ public final class WorldSnapshot {
                 added = new int[chunk.changed.length][];
                 maxChanged = new int[chunk.changed.length];
                 maxAdded = new int[chunk.changed.length];
+                bulkChanged = new int[chunk.changed.length];
             }
             for (int c = 0; c < kinds.length; c++) {
                 if (columns[c] == null || java.lang.reflect.Array.getLength(columns[c]) < size) {
@@ -163,6 +170,7 @@ public final class WorldSnapshot {
             }
             System.arraycopy(chunk.maxChanged, 0, maxChanged, 0, maxChanged.length);
             System.arraycopy(chunk.maxAdded, 0, maxAdded, 0, maxAdded.length);
+            System.arraycopy(chunk.bulkChanged, 0, bulkChanged, 0, bulkChanged.length);
         }
 
         void restore(final Chunk chunk) {
@@ -178,6 +186,7 @@ public final class WorldSnapshot {
             }
             System.arraycopy(maxChanged, 0, chunk.maxChanged, 0, maxChanged.length);
             System.arraycopy(maxAdded, 0, chunk.maxAdded, 0, maxAdded.length);
+            System.arraycopy(bulkChanged, 0, chunk.bulkChanged, 0, bulkChanged.length);
         }
     }
 }
