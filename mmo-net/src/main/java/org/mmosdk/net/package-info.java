@@ -1,5 +1,23 @@
 /**
- * mmo-net: the Netty gateway (TCP and WebSocket sessions, handshake, resume, heartbeats, limits, backpressure,
- * outbound pool) and the bot client. Not implemented yet; see the project's issues.
+ * mmo-net: the Netty gateway. {@link org.mmosdk.net.Gateway} (built by its builder) accepts clients over TCP
+ * ({@code [u32 LE length][envelope]} frames) and WebSocket (one envelope per binary frame, optional TLS), runs the
+ * handshake (Hello → {@link org.mmosdk.net.Authenticator} → Welcome or Reject), heartbeats (mmo-core Ping/Pong,
+ * RTT per session), limits (frame size, connections, message rate) and hands verified messages to the
+ * application's {@code MessageRegistry<Session>}.
+ *
+ * <p>Threads:
+ * <ul>
+ *   <li>{@link org.mmosdk.net.Session} and {@link org.mmosdk.net.SessionManager}: every method from any thread.
+ *       {@code send} does not flush; the zone flushes once per tick.</li>
+ *   <li>Message handlers, {@link org.mmosdk.net.SessionListener} and {@link org.mmosdk.net.Authenticator} are called on
+ *       the session's I/O thread and must not block. A handler that hands a frame to a zone thread uses
+ *       {@link org.mmosdk.net.Session#retainCurrentFrame()}: each inbound frame is a buffer of its own, never a slice
+ *       shared with the I/O thread.</li>
+ *   <li>{@link org.mmosdk.net.Gateway#start()} and {@link org.mmosdk.net.Gateway#shutdown(java.time.Duration)} from
+ *       the owning thread, never from an I/O thread.</li>
+ *   <li>Package-private classes ({@code ServerConnection}, {@code TokenBucket}, …) belong to one I/O thread unless
+ *       their javadoc says otherwise.</li>
+ * </ul>
+ * Malformed input of one connection closes that connection only, with a logged reason and a {@code Close} message.
  */
 package org.mmosdk.net;

@@ -1,0 +1,431 @@
+package org.mmosdk.net;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.mmosdk.core.id.SessionIds;
+import org.mmosdk.core.wire.MessageTypes;
+import org.mmosdk.core.wire.WireError;
+import org.mmosdk.core.wire.fb.Close;
+import org.mmosdk.core.wire.fb.Ping;
+import org.mmosdk.core.wire.fb.Pong;
+import org.mmosdk.net.internal.Control;
+import org.mmosdk.net.internal.FrameFormat;
+import org.mmosdk.net.wire.fb.Hello;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The last handler of a server channel: handshake, heartbeats, limits and dispatch of one connection. Every
+ * method except {@link #requestClose()} and {@link #currentFrame()} runs on the channel's I/O thread.
+ */
+final class ServerConnection extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(ServerConnection.class);
+    private static final int HANDSHAKING = 0;
+    private static final int AUTHENTICATING = 1;
+    private static final int OPEN = 2;
+    private static final int CLOSED = 3;
+    private static final long MAX_RTT_NANOS = TimeUnit.MINUTES.toNanos(1);
+
+    private final Gateway gateway;
+    private final Transport transport;
+    private ChannelHandlerContext ctx;
+    private Session session;
+    private int state = HANDSHAKING;
+    private boolean transportReady;
+    private boolean slotHeld;
+    private boolean wasOpen;
+    private TokenBucket bucket;
+    private ScheduledFuture<?> timer;
+    private ScheduledFuture<?> pinger;
+    private ScheduledFuture<?> forcedClose;
+    private long pingSeq;
+    private ByteBuf currentFrame;
+
+    ServerConnection(final Gateway gateway, final Transport transport) {
+        this.gateway = gateway;
+        this.transport = transport;
+    }
+
+    Session session() {
+        return session;
+    }
+
+    ByteBuf currentFrame() {
+        return ctx != null && ctx.executor().inEventLoop() ? currentFrame : null;
+    }
+
+    @Override
+    public void handlerAdded(final ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        this.session = new Session(ctx.channel(), transport, this, gateway.stats, gateway.settings.maxFrameBytes);
+    }
+
+    @Override
+    public void channelActive(final ChannelHandlerContext ctx) throws Exception {
+        gateway.stats.accepts.increment();
+        gateway.channels.add(ctx.channel());
+        bucket = new TokenBucket(gateway.settings.rateLimitPerSecond, gateway.settings.rateLimitBurst, gateway.clock.nanoTime());
+        transportReady = transport == Transport.TCP;
+        final int rc = gateway.limiter.tryAcquire(address());
+        if (rc != 0) {
+            gateway.stats.reject(rc);
+            LOG.debug("refusing {}: {}", ctx.channel().remoteAddress(), CloseCodes.name(rc));
+            session.close(rc, rc == CloseCodes.TOO_MANY_CONNECTIONS ? "the server is full" : "too many connections from your address");
+        } else {
+            slotHeld = true;
+            timer = ctx.executor().schedule(this::helloTimedOut, gateway.settings.helloTimeoutNanos, TimeUnit.NANOSECONDS);
+        }
+        super.channelActive(ctx);
+    }
+
+    private InetAddress address() {
+        return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
+    }
+
+    private void helloTimedOut() {
+        if (state == HANDSHAKING) {
+            violation(CloseCodes.HANDSHAKE_TIMEOUT, "no Hello within " + TimeUnit.NANOSECONDS.toMillis(gateway.settings.helloTimeoutNanos) + " ms");
+        }
+    }
+
+    @Override
+    public void userEventTriggered(final ChannelHandlerContext ctx, final Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent) {
+            violation(CloseCodes.IDLE_TIMEOUT, "no traffic for " + TimeUnit.NANOSECONDS.toMillis(gateway.settings.idleTimeoutNanos) + " ms");
+        } else if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+            transportReady = true;
+            if (session.closeReason() != null) {
+                doClose();
+            }
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void channelRead(final ChannelHandlerContext ctx, final Object msg) {
+        if (!(msg instanceof ByteBuf frame)) {
+            ReferenceCountUtil.release(msg);
+            violation(CloseCodes.PROTOCOL_VIOLATION, "unexpected " + msg.getClass().getSimpleName());
+            return;
+        }
+        try {
+            onFrame(frame);
+        } finally {
+            frame.release();
+        }
+    }
+
+    private void onFrame(final ByteBuf frame) {
+        if (state == CLOSED || session.closeReason() != null) {
+            return;
+        }
+        final int n = frame.readableBytes();
+        final NetStats stats = gateway.stats;
+        stats.messagesIn.increment();
+        stats.bytesIn.add(transport == Transport.TCP ? n + 4 : n);
+        if (!bucket.tryAcquire(gateway.clock.nanoTime())) {
+            if (gateway.settings.rateLimitPolicy == RateLimitPolicy.DROP) {
+                stats.messagesDropped.increment();
+            } else {
+                violation(CloseCodes.RATE_LIMITED, "more than " + gateway.settings.rateLimitPerSecond + " messages/s (burst "
+                    + gateway.settings.rateLimitBurst + ")");
+            }
+            return;
+        }
+        if (n < 2) {
+            violation(CloseCodes.BAD_MESSAGE, "frame of " + n + " bytes is shorter than the envelope header");
+            return;
+        }
+        final int type = frame.getUnsignedShortLE(frame.readerIndex());
+        final IoThreadState t = gateway.threadState();
+        if (type < MessageTypes.ECS_FIRST) {
+            if (type == NetMessageTypes.HELLO ? state != HANDSHAKING : state != OPEN) {
+                violation(CloseCodes.PROTOCOL_VIOLATION, type == NetMessageTypes.HELLO
+                    ? "Hello after the handshake" : "type " + type + " before the handshake finished");
+                return;
+            }
+            final int rc = t.control.dispatch(this, frame);
+            if (rc != WireError.OK && state != CLOSED) {
+                violation(CloseCodes.BAD_MESSAGE, t.control.lastError());
+            }
+            return;
+        }
+        if (state != OPEN) {
+            violation(CloseCodes.PROTOCOL_VIOLATION, "application message type " + type + " before the handshake finished");
+            return;
+        }
+        if (t.app == null) {
+            violation(CloseCodes.BAD_MESSAGE, "unknown type " + type + " (no application messages registered)");
+            return;
+        }
+        currentFrame = frame;
+        final int rc;
+        try {
+            rc = t.app.dispatch(session, frame);
+        } finally {
+            currentFrame = null;
+        }
+        if (rc == WireError.HANDLER_FAILED) {
+            LOG.warn("handler of type {} failed on {}; closing it", type, session, t.app.lastHandlerError());
+            session.close(CloseCodes.INTERNAL_ERROR, "internal error");
+        } else if (rc != WireError.OK) {
+            violation(CloseCodes.BAD_MESSAGE, t.app.lastError());
+        }
+    }
+
+    // ---- control messages (called by the control dispatcher on this thread)
+
+    void onPing(final ByteBuffer payload) {
+        final IoThreadState t = gateway.threadState();
+        final Ping ping = Ping.getRootAsPing(payload, t.ping);
+        writeControl(Control.pong(t.writer, ping.seq(), ping.sentNanos(), gateway.clock.nanoTime()), true);
+    }
+
+    void onPong(final ByteBuffer payload) {
+        final Pong pong = Pong.getRootAsPong(payload, gateway.threadState().pong);
+        final long rtt = gateway.clock.nanoTime() - pong.echoNanos();
+        if (rtt >= 0 && rtt < MAX_RTT_NANOS) {
+            session.rtt.sample(rtt);
+            gateway.stats.rtt.record(rtt);
+        }
+    }
+
+    void onClose(final ByteBuffer payload) {
+        final Close close = Close.getRootAsClose(payload, gateway.threadState().close);
+        final String reason = close.reason();
+        LOG.debug("{} closed by the peer: {} {}", session, CloseCodes.name(close.code()), reason);
+        if (session.markClosing(close.code(), reason == null ? "" : reason)) {
+            ctx.close();
+        }
+    }
+
+    void onHello(final ByteBuffer payload) {
+        final Hello hello = Hello.getRootAsHello(payload, gateway.threadState().hello);
+        cancelTimer();
+        final int version = hello.protocolVersion();
+        if (version != NetMessageTypes.PROTOCOL_VERSION) {
+            reject(CloseCodes.VERSION_MISMATCH, "server speaks protocol " + NetMessageTypes.PROTOCOL_VERSION + ", client " + version);
+            return;
+        }
+        final ByteBuffer c = hello.credentialsAsByteBuffer();
+        final byte[] credentials = new byte[c == null ? 0 : c.remaining()];
+        if (c != null) {
+            c.get(credentials);
+        }
+        final String name = hello.clientName();
+        final HandshakeRequest request = new HandshakeRequest(ctx.channel().remoteAddress(), transport, version, credentials,
+            name == null ? "" : name);
+        state = AUTHENTICATING;
+        timer = ctx.executor().schedule(this::authTimedOut, gateway.settings.authTimeoutNanos, TimeUnit.NANOSECONDS);
+        final CompletionStage<AuthResult> stage;
+        try {
+            stage = gateway.authenticator.authenticate(request);
+        } catch (final RuntimeException e) {
+            LOG.warn("authenticator threw for {}", ctx.channel().remoteAddress(), e);
+            reject(CloseCodes.AUTH_FAILED, "authentication failed");
+            return;
+        }
+        if (stage == null) {
+            reject(CloseCodes.AUTH_FAILED, "authentication failed");
+            return;
+        }
+        stage.whenComplete((result, error) -> {
+            if (ctx.executor().inEventLoop()) {
+                onAuthResult(result, error);
+            } else {
+                ctx.executor().execute(() -> onAuthResult(result, error));
+            }
+        });
+    }
+
+    private void authTimedOut() {
+        if (state == AUTHENTICATING) {
+            reject(CloseCodes.AUTH_TIMEOUT, "authentication took longer than "
+                + TimeUnit.NANOSECONDS.toMillis(gateway.settings.authTimeoutNanos) + " ms");
+        }
+    }
+
+    private void onAuthResult(final AuthResult result, final Throwable error) {
+        if (state != AUTHENTICATING || session.closeReason() != null) {
+            return;
+        }
+        cancelTimer();
+        if (error != null || result == null) {
+            LOG.warn("authenticator failed for {}", ctx.channel().remoteAddress(), error);
+            reject(CloseCodes.AUTH_FAILED, "authentication failed");
+        } else if (!result.accepted()) {
+            reject(result.code(), result.reason());
+        } else {
+            open(result.principal());
+        }
+    }
+
+    private void reject(final int code, final String reason) {
+        gateway.stats.reject(code);
+        LOG.info("handshake of {} rejected: {} ({})", ctx.channel().remoteAddress(), CloseCodes.name(code), reason);
+        writeControl(Control.reject(gateway.threadState().writer, code, reason), false);
+        session.close(code, reason);
+    }
+
+    private void open(final String principal) {
+        session.id = gateway.sessionIds.getAsLong();
+        session.principal = principal;
+        state = OPEN;
+        wasOpen = true;
+        gateway.sessions.add(session);
+        gateway.stats.handshakes.increment();
+        final byte[] token = new byte[16];
+        gateway.random.nextBytes(token);
+        writeControl(Control.welcome(gateway.threadState().writer, session.id, token, gateway.settings.tickRateHz,
+            gateway.clock.nanoTime(), System.currentTimeMillis()), true);
+        final long interval = gateway.settings.pingIntervalNanos;
+        pinger = ctx.executor().scheduleAtFixedRate(this::sendPing, interval, interval, TimeUnit.NANOSECONDS);
+        try {
+            gateway.listener.onOpen(session);
+        } catch (final RuntimeException e) {
+            LOG.warn("SessionListener.onOpen failed for {}; closing it", session, e);
+            session.close(CloseCodes.INTERNAL_ERROR, "internal error");
+        }
+    }
+
+    private void sendPing() {
+        if (state == OPEN && session.closeReason() == null) {
+            writeControl(Control.ping(gateway.threadState().writer, ++pingSeq, gateway.clock.nanoTime()), true);
+        }
+    }
+
+    private void writeControl(final ByteBuffer envelope, final boolean flush) {
+        final Object frame = session.format.frame(ctx.alloc(), envelope);
+        gateway.stats.messagesOut.increment();
+        gateway.stats.bytesOut.add(envelope.remaining() + (session.format == FrameFormat.TCP ? 4 : 0));
+        if (flush) {
+            ctx.writeAndFlush(frame, ctx.voidPromise());
+        } else {
+            ctx.write(frame, ctx.voidPromise());
+        }
+    }
+
+    // ---- closing
+
+    /** Logs and closes for something the peer did. */
+    private void violation(final int code, final String reason) {
+        if (session.closeReason() == null) {
+            LOG.info("closing {} from {}: {} ({})", SessionIds.toString(session.id), ctx.channel().remoteAddress(),
+                CloseCodes.name(code), reason);
+        }
+        session.close(code, reason);
+    }
+
+    /** Called by {@link Session#close} on any thread, after the close reason was set. */
+    void requestClose() {
+        if (ctx.executor().inEventLoop()) {
+            doClose();
+        } else {
+            ctx.executor().execute(this::doClose);
+        }
+    }
+
+    private void doClose() {
+        cancelTimer();
+        if (pinger != null) {
+            pinger.cancel(false);
+        }
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        if (!transportReady) {
+            ctx.close();
+            return;
+        }
+        final CloseReason reason = session.closeReason();
+        final ByteBuffer envelope = Control.close(gateway.threadState().writer, reason.code(), reason.reason());
+        final Object last;
+        if (transport == Transport.WEBSOCKET) {
+            writeControl(envelope, false);
+            last = new CloseWebSocketFrame(reason.code() <= CloseCodes.CONNECTION_LOST ? 1000 : 1008, CloseCodes.name(reason.code()));
+        } else {
+            gateway.stats.messagesOut.increment();
+            gateway.stats.bytesOut.add(envelope.remaining() + 4);
+            last = session.format.frame(ctx.alloc(), envelope);
+        }
+        ctx.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
+        // a peer that does not read must not keep the channel open: close anyway after the close timeout
+        forcedClose = ctx.executor().schedule(() -> ctx.close(), gateway.settings.closeTimeoutNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void cancelTimer() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+
+    @Override
+    public void channelInactive(final ChannelHandlerContext ctx) throws Exception {
+        final boolean opened = wasOpen && state == OPEN;
+        state = CLOSED;
+        cancelTimer();
+        if (pinger != null) {
+            pinger.cancel(false);
+        }
+        if (forcedClose != null) {
+            forcedClose.cancel(false);
+        }
+        if (slotHeld) {
+            slotHeld = false;
+            gateway.limiter.release(address());
+        }
+        session.markClosing(CloseCodes.CONNECTION_LOST, "connection lost");
+        final CloseReason reason = session.closeReason();
+        gateway.stats.close(reason.code());
+        if (opened) {
+            gateway.sessions.remove(session);
+            try {
+                gateway.listener.onClose(session, reason);
+            } catch (final RuntimeException e) {
+                LOG.warn("SessionListener.onClose failed for {}", session, e);
+            }
+        }
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause) {
+        if (cause instanceof TooLongFrameException) {
+            violation(CloseCodes.FRAME_TOO_LARGE, cause.getMessage());
+        } else if (cause instanceof CorruptedWebSocketFrameException) {
+            // the WebSocket decoder already sent its close frame and is closing the channel
+            LOG.info("closing {} from {}: PROTOCOL_VIOLATION ({})", SessionIds.toString(session.id),
+                ctx.channel().remoteAddress(), cause.getMessage());
+            session.markClosing(CloseCodes.PROTOCOL_VIOLATION, String.valueOf(cause.getMessage()));
+            ctx.close();
+        } else if (cause instanceof CorruptedFrameException || cause instanceof DecoderException) {
+            violation(CloseCodes.PROTOCOL_VIOLATION, String.valueOf(cause.getMessage()));
+        } else if (cause instanceof IOException) {
+            LOG.debug("I/O error on {}: {}", session, cause.toString());
+            session.markClosing(CloseCodes.CONNECTION_LOST, cause.toString());
+            ctx.close();
+        } else {
+            LOG.warn("unexpected error on {}; closing it", session, cause);
+            session.close(CloseCodes.INTERNAL_ERROR, "internal error");
+        }
+    }
+}

@@ -1,0 +1,215 @@
+package org.mmosdk.net;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.channel.EventLoopGroup;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.mmosdk.core.stats.StatsRegistry;
+import org.mmosdk.net.client.GameClient;
+import org.mmosdk.net.client.HandshakeRejectedException;
+
+/**
+ * What every transport must do; one thin subclass per transport (TCP, WebSocket) says how to connect.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+abstract class AbstractGatewayContractTest {
+    static final byte[] KEY = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    static EventLoopGroup clients;
+
+    final StatsRegistry stats = new StatsRegistry();
+    final List<Gateway> gateways = new ArrayList<>();
+    final HmacTokenAuthenticator tokens = new HmacTokenAuthenticator(KEY);
+
+    @BeforeAll
+    static void group() {
+        clients = GameClient.newEventLoopGroup(2);
+    }
+
+    @AfterAll
+    static void stopGroup() {
+        clients.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    @AfterEach
+    void stop() {
+        gateways.forEach(g -> g.shutdown(Duration.ofMillis(200)));
+    }
+
+    /** Turns on this transport in the builder. */
+    abstract Gateway.Builder transport(Gateway.Builder builder);
+
+    /** Points a client at the gateway over this transport. */
+    abstract GameClient.Builder target(GameClient.Builder builder, Gateway gateway);
+
+    /** The port raw sockets connect to. */
+    abstract InetSocketAddress rawAddress(Gateway gateway);
+
+    Gateway start(final Gateway.Builder b) {
+        final Gateway g = transport(b.authenticator(tokens).messages(NetTestSupport.echoRegistry()).stats(stats)
+            .threads(1, 2)).build();
+        gateways.add(g);
+        return g.start();
+    }
+
+    Gateway start() {
+        return start(Gateway.builder());
+    }
+
+    GameClient.Builder client(final Gateway g, final String user) {
+        return target(GameClient.builder().group(clients).clientName(user), g)
+            .credentials(tokens.issue(user, Instant.now().plusSeconds(60)).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    GameClient connect(final Gateway g, final String user) throws Exception {
+        return client(g, user).build().connect().get(5, TimeUnit.SECONDS);
+    }
+
+    static void await(final java.util.function.BooleanSupplier condition) throws InterruptedException {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within 10 s");
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    @Test
+    void handshakeOpensASession() throws Exception {
+        final Gateway g = start();
+        final GameClient c = connect(g, "alice");
+        assertThat(c.sessionId()).isNotZero();
+        assertThat(c.tickRateHz()).isEqualTo(20);
+        await(() -> g.sessions().get(c.sessionId()) != null);
+        final Session s = g.sessions().get(c.sessionId());
+        assertThat(s.principal()).isEqualTo("alice");
+        assertThat(s.remoteAddress()).isNotNull();
+        c.close().get(5, TimeUnit.SECONDS);
+        await(() -> g.sessions().sessionCount() == 0 && g.sessions().connectionCount() == 0);
+    }
+
+    @Test
+    void badTokenIsRejectedWithReason() {
+        final Gateway g = start();
+        final CompletableFuture<GameClient> f = target(GameClient.builder().group(clients), g)
+            .credentials("v1.bm9ib2R5.99999999999.AAAA".getBytes(StandardCharsets.US_ASCII)).build().connect();
+        assertThatThrownBy(() -> f.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+            .cause().isInstanceOf(HandshakeRejectedException.class)
+            .satisfies(e -> assertThat(((HandshakeRejectedException) e).reason().code()).isEqualTo(CloseCodes.AUTH_FAILED));
+    }
+
+    @Test
+    void wrongProtocolVersionIsRejected() {
+        final Gateway g = start();
+        final CompletableFuture<GameClient> f = client(g, "bob").protocolVersion(99).build().connect();
+        assertThatThrownBy(() -> f.get(5, TimeUnit.SECONDS)).cause()
+            .satisfies(e -> assertThat(((HandshakeRejectedException) e).reason().code()).isEqualTo(CloseCodes.VERSION_MISMATCH));
+    }
+
+    @Test
+    void noHelloWithinDeadlineCloses() throws Exception {
+        final Gateway g = start(Gateway.builder().helloTimeout(Duration.ofMillis(200)));
+        try (Socket raw = new Socket()) {
+            raw.connect(rawAddress(g), 2000);
+            raw.setSoTimeout(5000);
+            final InputStream in = raw.getInputStream();
+            final long t0 = System.nanoTime();
+            while (in.read() >= 0) {
+                // drain whatever the server says before closing
+            }
+            assertThat(System.nanoTime() - t0).isLessThan(TimeUnit.SECONDS.toNanos(4));
+        }
+        await(() -> g.sessions().connectionCount() == 0);
+    }
+
+    @Test
+    void sendAndReceive() throws Exception {
+        final Gateway g = start();
+        final NetTestSupport.Recorder rec = new NetTestSupport.Recorder();
+        final GameClient c = client(g, "carol").listener(rec).build().connect().get(5, TimeUnit.SECONDS);
+        for (int i = 1; i <= 50; i++) {
+            c.send(NetTestSupport.echo(i));
+        }
+        c.flush();
+        await(() -> rec.seqs.size() == 50);
+        assertThat(rec.seqs).startsWith(1L, 2L, 3L).endsWith(50L);
+        c.close();
+    }
+
+    @Test
+    void broadcastReachesEverySession() throws Exception {
+        final Gateway g = start();
+        final List<NetTestSupport.Recorder> recs = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            final NetTestSupport.Recorder rec = new NetTestSupport.Recorder();
+            recs.add(rec);
+            client(g, "p" + i).listener(rec).build().connect().get(5, TimeUnit.SECONDS);
+        }
+        await(() -> g.sessions().sessionCount() == 5);
+        assertThat(g.sessions().broadcast(NetTestSupport.echo(7))).isEqualTo(5);
+        g.sessions().flushAll();
+        for (final NetTestSupport.Recorder rec : recs) {
+            await(() -> rec.seqs.contains(7L));
+        }
+    }
+
+    @Test
+    void closeWithReasonReachesThePeerOnce() throws Exception {
+        final Gateway g = start();
+        final GameClient c = connect(g, "dave");
+        await(() -> g.sessions().get(c.sessionId()) != null);
+        final Session s = g.sessions().get(c.sessionId());
+        assertThat(s.close(1001, "kicked for testing")).isTrue();
+        assertThat(s.close(1002, "again")).isFalse();
+        final CloseReason r = c.closeFuture().get(5, TimeUnit.SECONDS);
+        assertThat(r.code()).isEqualTo(1001);
+        assertThat(r.reason()).isEqualTo("kicked for testing");
+        assertThat(s.send(NetTestSupport.echo(1))).isFalse();
+    }
+
+    @Test
+    void heartbeatMeasuresRtt() throws Exception {
+        final Gateway g = start(Gateway.builder().heartbeat(Duration.ofMillis(20), Duration.ofSeconds(5)));
+        final GameClient c = connect(g, "erin");
+        await(() -> g.sessions().get(c.sessionId()) != null);
+        final Session s = g.sessions().get(c.sessionId());
+        await(() -> s.smoothedRttNanos() > 0);
+        assertThat(s.rttVariationNanos()).isNotNegative();
+        assertThat(stats.histogram("net.rtt", "").count()).isPositive();
+        c.ping();
+        await(() -> c.smoothedRttNanos() > 0);
+    }
+
+    @Test
+    void silentClientIsClosedAfterIdleTimeout() throws Exception {
+        final Gateway g = start(Gateway.builder().heartbeat(Duration.ofMillis(50), Duration.ofMillis(300)));
+        final GameClient c = client(g, "frank").answerPings(false).build().connect().get(5, TimeUnit.SECONDS);
+        final CloseReason r = c.closeFuture().get(5, TimeUnit.SECONDS);
+        assertThat(r.code()).isEqualTo(CloseCodes.IDLE_TIMEOUT);
+    }
+
+    @Test
+    void shutdownTellsClients() throws Exception {
+        final Gateway g = start();
+        final GameClient c = connect(g, "gina");
+        g.shutdown(Duration.ofSeconds(2));
+        assertThat(c.closeFuture().get(5, TimeUnit.SECONDS).code()).isEqualTo(CloseCodes.SHUTDOWN);
+    }
+}

@@ -1,0 +1,2 @@
+/** Tests of the shared plumbing; single-threaded. */
+package org.mmosdk.net.internal;
