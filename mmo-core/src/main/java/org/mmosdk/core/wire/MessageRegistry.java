@@ -16,6 +16,9 @@ import org.agrona.collections.Int2ObjectHashMap;
  *     .build();
  * }</pre>
  *
+ * <p>Handlers may be written for a supertype of the context: a {@code MessageHandler<Peer>} from mmo-sync registers
+ * in a {@code MessageRegistry<Session>}.
+ *
  * @param <C> what messages arrive on
  */
 public final class MessageRegistry<C> {
@@ -27,10 +30,10 @@ public final class MessageRegistry<C> {
     static final class Entry<C> {
         final int typeId;
         final TableSchema schema;
-        final MessageHandler<C> handler;
+        final MessageHandler<? super C> handler;
         final int maxPayloadBytes;
 
-        Entry(final int typeId, final TableSchema schema, final MessageHandler<C> handler, final int maxPayloadBytes) {
+        Entry(final int typeId, final TableSchema schema, final MessageHandler<? super C> handler, final int maxPayloadBytes) {
             this.typeId = typeId;
             this.schema = schema;
             this.handler = handler;
@@ -148,7 +151,7 @@ public final class MessageRegistry<C> {
          * @param handler receives verified messages
          * @return this
          */
-        public Builder<C> register(final int typeId, final TableSchema schema, final MessageHandler<C> handler) {
+        public Builder<C> register(final int typeId, final TableSchema schema, final MessageHandler<? super C> handler) {
             return register(typeId, schema, Integer.MAX_VALUE, handler);
         }
 
@@ -162,7 +165,7 @@ public final class MessageRegistry<C> {
          * @return this
          */
         public Builder<C> register(
-            final int typeId, final TableSchema schema, final int maxPayloadBytes, final MessageHandler<C> handler) {
+            final int typeId, final TableSchema schema, final int maxPayloadBytes, final MessageHandler<? super C> handler) {
             MessageTypes.check(typeId);
             Objects.requireNonNull(schema, "schema");
             Objects.requireNonNull(handler, "handler");
