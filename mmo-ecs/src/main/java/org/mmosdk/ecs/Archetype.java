@@ -22,8 +22,12 @@ public final class Archetype {
     final int[] columnSlot;
     /** per field global id: column index, or -1 (sized to the world's field id limit). */
     final int[] columnOfField;
+    final boolean hasRefColumns;
     final Archetype[] addEdges;
     final Archetype[] removeEdges;
+    /** per world-local component index: how rows move to addEdges[i] / removeEdges[i]. */
+    final MoveMap[] addMoves;
+    final MoveMap[] removeMoves;
 
     Chunk[] chunks = new Chunk[1];
     int chunkCount;
@@ -58,8 +62,15 @@ public final class Archetype {
                 c++;
             }
         }
+        boolean refs = false;
+        for (final FieldKind kind : columnKinds) {
+            refs |= kind == FieldKind.REF;
+        }
+        this.hasRefColumns = refs;
         this.addEdges = new Archetype[world.components.length];
         this.removeEdges = new Archetype[world.components.length];
+        this.addMoves = new MoveMap[world.components.length];
+        this.removeMoves = new MoveMap[world.components.length];
     }
 
     /**
@@ -146,6 +157,25 @@ public final class Archetype {
         final Chunk next = chunks[usedChunks++];
         next.ensureAllocated(1);
         return next;
+    }
+
+    /** Where each column and component slot of {@code to} comes from in this archetype (-1: new). */
+    static final class MoveMap {
+        final Archetype to;
+        final int[] srcColumn;
+        final int[] srcSlot;
+
+        MoveMap(final Archetype from, final Archetype to) {
+            this.to = to;
+            this.srcColumn = new int[to.columnFields.length];
+            for (int c = 0; c < srcColumn.length; c++) {
+                srcColumn[c] = from.columnOfField[to.columnFields[c].globalId];
+            }
+            this.srcSlot = new int[to.types.length];
+            for (int s = 0; s < srcSlot.length; s++) {
+                srcSlot[s] = from.slotOf(to.types[s]);
+            }
+        }
     }
 
     Chunk lastUsedChunk() {

@@ -130,22 +130,7 @@ public final class Query {
      * @param consumer receives the changed rows
      */
     public void forEachChangedSince(final ComponentType type, final int since, final int[] rows, final RowConsumer consumer) {
-        assert world.ownedByCurrentThread() : world.wrongThread();
-        world.iterating++;
-        try {
-            for (int a = 0; a < matchCount; a++) {
-                final Archetype archetype = matches[a];
-                for (int c = 0; c < archetype.usedChunks; c++) {
-                    final Chunk chunk = archetype.chunks[c];
-                    final int n = chunk.changedSince(type, since, rows);
-                    for (int i = 0; i < n; i++) {
-                        consumer.accept(chunk, rows[i]);
-                    }
-                }
-            }
-        } finally {
-            world.iterating--;
-        }
+        forEachRowSince(type, since, rows, consumer, false);
     }
 
     /**
@@ -158,6 +143,11 @@ public final class Query {
      * @param consumer receives the rows
      */
     public void forEachAddedSince(final ComponentType type, final int since, final int[] rows, final RowConsumer consumer) {
+        forEachRowSince(type, since, rows, consumer, true);
+    }
+
+    private void forEachRowSince(
+        final ComponentType type, final int since, final int[] rows, final RowConsumer consumer, final boolean added) {
         assert world.ownedByCurrentThread() : world.wrongThread();
         world.iterating++;
         try {
@@ -165,7 +155,7 @@ public final class Query {
                 final Archetype archetype = matches[a];
                 for (int c = 0; c < archetype.usedChunks; c++) {
                     final Chunk chunk = archetype.chunks[c];
-                    final int n = chunk.addedSince(type, since, rows);
+                    final int n = added ? chunk.addedSince(type, since, rows) : chunk.changedSince(type, since, rows);
                     for (int i = 0; i < n; i++) {
                         consumer.accept(chunk, rows[i]);
                     }

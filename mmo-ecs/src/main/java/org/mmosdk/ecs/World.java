@@ -131,26 +131,30 @@ public final class World {
         return a;
     }
 
-    private Archetype withComponent(final Archetype from, final int local) {
-        Archetype to = from.addEdges[local];
-        if (to == null) {
+    private Archetype.MoveMap withComponent(final Archetype from, final int local) {
+        Archetype.MoveMap map = from.addMoves[local];
+        if (map == null) {
             final long[] mask = from.mask.clone();
             mask[local >>> 6] |= 1L << local;
-            to = archetypeFor(mask);
+            final Archetype to = archetypeFor(mask);
             from.addEdges[local] = to;
+            map = new Archetype.MoveMap(from, to);
+            from.addMoves[local] = map;
         }
-        return to;
+        return map;
     }
 
-    private Archetype withoutComponent(final Archetype from, final int local) {
-        Archetype to = from.removeEdges[local];
-        if (to == null) {
+    private Archetype.MoveMap withoutComponent(final Archetype from, final int local) {
+        Archetype.MoveMap map = from.removeMoves[local];
+        if (map == null) {
             final long[] mask = from.mask.clone();
             mask[local >>> 6] &= ~(1L << local);
-            to = archetypeFor(mask);
+            final Archetype to = archetypeFor(mask);
             from.removeEdges[local] = to;
+            map = new Archetype.MoveMap(from, to);
+            from.removeMoves[local] = map;
         }
-        return to;
+        return map;
     }
 
     /**
@@ -330,27 +334,30 @@ public final class World {
         move(index, withoutComponent(from, local));
     }
 
-    private void move(final int index, final Archetype to) {
+    private void move(final int index, final Archetype.MoveMap map) {
+        final Archetype to = map.to;
         final Chunk src = chunkOf[index];
         final int srcRow = rowOf[index];
-        final Archetype from = src.archetype;
         final Chunk dst = to.chunkForAppend();
         final int row = dst.size++;
         to.size++;
         dst.entities[row] = src.entities[srcRow];
-        for (int c = 0; c < to.columnKinds.length; c++) {
-            final int srcColumn = from.columnOfField[to.columnFields[c].globalId];
-            if (srcColumn >= 0) {
-                to.columnKinds[c].copy(src.columns[srcColumn], srcRow, dst.columns[c], row);
+        final FieldKind[] kinds = to.columnKinds;
+        final int[] srcColumn = map.srcColumn;
+        for (int c = 0; c < kinds.length; c++) {
+            final int sc = srcColumn[c];
+            if (sc >= 0) {
+                kinds[c].copy(src.columns[sc], srcRow, dst.columns[c], row);
             } else {
-                to.columnKinds[c].clear(dst.columns[c], row);
+                kinds[c].clear(dst.columns[c], row);
             }
         }
         final int t = tick;
-        for (int s = 0; s < to.types.length; s++) {
-            final int srcSlot = from.slotOfComponent[localIndex(to.types[s])];
-            if (srcSlot >= 0) {
-                dst.receive(s, row, src.effectiveChanged(srcSlot, srcRow), src.added[srcSlot][srcRow], t);
+        final int[] srcSlot = map.srcSlot;
+        for (int s = 0; s < srcSlot.length; s++) {
+            final int ss = srcSlot[s];
+            if (ss >= 0) {
+                dst.receive(s, row, src.effectiveChanged(ss, srcRow), src.added[ss][srcRow], t);
             } else {
                 dst.receive(s, row, t, t, t);
             }
@@ -385,10 +392,12 @@ public final class World {
             chunkOf[movedIndex] = chunk;
             rowOf[movedIndex] = row;
         }
-        final FieldKind[] kinds = archetype.columnKinds;
-        for (int c = 0; c < kinds.length; c++) {
-            if (kinds[c] == FieldKind.REF) {
-                kinds[c].clear(last.columns[c], lastRow);
+        if (archetype.hasRefColumns) {
+            final FieldKind[] kinds = archetype.columnKinds;
+            for (int c = 0; c < kinds.length; c++) {
+                if (kinds[c] == FieldKind.REF) {
+                    kinds[c].clear(last.columns[c], lastRow);
+                }
             }
         }
         last.size--;

@@ -37,80 +37,105 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx4g"})
 @OperationsPerInvocation(2 * AddRemoveBenchmark.N)
-@State(Scope.Thread)
 public class AddRemoveBenchmark {
     static final int N = 100_000;
 
-    private World world;
-    private long[] handles;
-    private com.artemis.World artemis;
-    private ComponentMapper<Peers.AHealth> artemisHealth;
-    private int[] ids;
-    private Dominion dominion;
-    private Entity[] entities;
+    /** mmo-ecs: World.add / World.remove. */
+    @State(Scope.Thread)
+    public static class MmoEcs {
+        World world;
+        long[] handles;
 
-    @Setup(Level.Trial)
-    public void setUp() {
-        world = World.builder().components(POSITION, VELOCITY, HEALTH).initialEntities(N).build();
-        final Archetype archetype = world.archetype(POSITION, VELOCITY);
-        handles = new long[N];
-        for (int i = 0; i < N; i++) {
-            handles[i] = world.create(archetype);
-        }
-        artemis = new com.artemis.World(new WorldConfigurationBuilder().build());
-        final com.artemis.Archetype a = new ArchetypeBuilder().add(Peers.APosition.class).add(Peers.AVelocity.class)
-            .build(artemis);
-        artemisHealth = artemis.getMapper(Peers.AHealth.class);
-        ids = new int[N];
-        for (int i = 0; i < N; i++) {
-            ids[i] = artemis.create(a);
-        }
-        artemis.process();
-        dominion = Dominion.create();
-        entities = new Entity[N];
-        for (int i = 0; i < N; i++) {
-            entities[i] = dominion.createEntity(new Peers.DPosition(), new Peers.DVelocity(0, 0));
+        @Setup(Level.Trial)
+        public void setUp() {
+            world = World.builder().components(POSITION, VELOCITY, HEALTH).initialEntities(N).build();
+            final Archetype archetype = world.archetype(POSITION, VELOCITY);
+            handles = new long[N];
+            for (int i = 0; i < N; i++) {
+                handles[i] = world.create(archetype);
+            }
         }
     }
 
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        dominion.close();
-        artemis.dispose();
+    /** artemis-odb: ComponentMapper.create / remove; composition changes take effect at process(). */
+    @State(Scope.Thread)
+    public static class Artemis {
+        com.artemis.World world;
+        ComponentMapper<Peers.AHealth> health;
+        int[] ids;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            world = new com.artemis.World(new WorldConfigurationBuilder().build());
+            final com.artemis.Archetype a = new ArchetypeBuilder().add(Peers.APosition.class).add(Peers.AVelocity.class)
+                .build(world);
+            health = world.getMapper(Peers.AHealth.class);
+            ids = new int[N];
+            for (int i = 0; i < N; i++) {
+                ids[i] = world.create(a);
+            }
+            world.process();
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            world.dispose();
+        }
+    }
+
+    /** Dominion: Entity.add / Entity.removeType. */
+    @State(Scope.Thread)
+    public static class DominionState {
+        Dominion dominion;
+        Entity[] entities;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            dominion = Dominion.create();
+            entities = new Entity[N];
+            for (int i = 0; i < N; i++) {
+                entities[i] = dominion.createEntity(new Peers.DPosition(), new Peers.DVelocity(0, 0));
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            dominion.close();
+        }
     }
 
     @Benchmark
-    public int mmoEcs() {
+    public int mmoEcs(final MmoEcs s) {
         for (int i = 0; i < N; i++) {
-            world.add(handles[i], HEALTH);
+            s.world.add(s.handles[i], HEALTH);
         }
         for (int i = 0; i < N; i++) {
-            world.remove(handles[i], HEALTH);
+            s.world.remove(s.handles[i], HEALTH);
         }
-        return world.entityCount();
+        return s.world.entityCount();
     }
 
     @Benchmark
-    public int artemisOdb() {
+    public int artemisOdb(final Artemis s) {
         for (int i = 0; i < N; i++) {
-            artemisHealth.create(ids[i]);
+            s.health.create(s.ids[i]);
         }
-        artemis.process();
+        s.world.process();
         for (int i = 0; i < N; i++) {
-            artemisHealth.remove(ids[i]);
+            s.health.remove(s.ids[i]);
         }
-        artemis.process();
-        return ids[0];
+        s.world.process();
+        return s.ids[0];
     }
 
     @Benchmark
-    public int dominion() {
+    public int dominion(final DominionState s) {
         for (int i = 0; i < N; i++) {
-            entities[i].add(new Peers.DHealth());
+            s.entities[i].add(new Peers.DHealth());
         }
         int removed = 0;
         for (int i = 0; i < N; i++) {
-            removed += entities[i].removeType(Peers.DHealth.class) ? 1 : 0;
+            removed += s.entities[i].removeType(Peers.DHealth.class) ? 1 : 0;
         }
         return removed;
     }

@@ -36,43 +36,68 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx4g"})
 @OperationsPerInvocation(CreateDestroyBenchmark.N)
-@State(Scope.Thread)
 public class CreateDestroyBenchmark {
     static final int N = 1_000_000;
 
-    private World world;
-    private Archetype archetype;
-    private long[] handles;
+    /** mmo-ecs: one archetype, handles kept in an array. */
+    @State(Scope.Thread)
+    public static class MmoEcs {
+        World world;
+        Archetype archetype;
+        long[] handles;
 
-    private com.artemis.World artemis;
-    private com.artemis.Archetype artemisArchetype;
-    private int[] ids;
-
-    private Dominion dominion;
-    private Entity[] entities;
-
-    @Setup(Level.Trial)
-    public void setUp() {
-        world = World.builder().components(POSITION, VELOCITY).initialEntities(N).build();
-        archetype = world.archetype(POSITION, VELOCITY);
-        handles = new long[N];
-        artemis = new com.artemis.World(new WorldConfigurationBuilder().build());
-        artemisArchetype = new ArchetypeBuilder().add(Peers.APosition.class).add(Peers.AVelocity.class).build(artemis);
-        ids = new int[N];
-        dominion = Dominion.create();
-        entities = new Entity[N];
+        @Setup(Level.Trial)
+        public void setUp() {
+            world = World.builder().components(POSITION, VELOCITY).initialEntities(N).build();
+            archetype = world.archetype(POSITION, VELOCITY);
+            handles = new long[N];
+        }
     }
 
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        dominion.close();
-        artemis.dispose();
+    /** artemis-odb: an Archetype from ArchetypeBuilder; deletions take effect at process(). */
+    @State(Scope.Thread)
+    public static class Artemis {
+        com.artemis.World world;
+        com.artemis.Archetype archetype;
+        int[] ids;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            world = new com.artemis.World(new WorldConfigurationBuilder().build());
+            archetype = new ArchetypeBuilder().add(Peers.APosition.class).add(Peers.AVelocity.class).build(world);
+            ids = new int[N];
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            world.dispose();
+        }
+    }
+
+    /** Dominion: createEntity with component objects. */
+    @State(Scope.Thread)
+    public static class DominionState {
+        Dominion dominion;
+        Entity[] entities;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            dominion = Dominion.create();
+            entities = new Entity[N];
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            dominion.close();
+        }
     }
 
     @Benchmark
-    public int mmoEcs() {
+    public int mmoEcs(final MmoEcs s) {
+        final World world = s.world;
+        final long[] handles = s.handles;
         for (int i = 0; i < N; i++) {
-            handles[i] = world.create(archetype);
+            handles[i] = world.create(s.archetype);
         }
         for (int i = 0; i < N; i++) {
             world.destroy(handles[i]);
@@ -82,26 +107,26 @@ public class CreateDestroyBenchmark {
     }
 
     @Benchmark
-    public int artemisOdb() {
+    public int artemisOdb(final Artemis s) {
         for (int i = 0; i < N; i++) {
-            ids[i] = artemis.create(artemisArchetype);
+            s.ids[i] = s.world.create(s.archetype);
         }
-        artemis.process();
+        s.world.process();
         for (int i = 0; i < N; i++) {
-            artemis.delete(ids[i]);
+            s.world.delete(s.ids[i]);
         }
-        artemis.process();
-        return ids[N - 1];
+        s.world.process();
+        return s.ids[N - 1];
     }
 
     @Benchmark
-    public int dominion() {
+    public int dominion(final DominionState s) {
         for (int i = 0; i < N; i++) {
-            entities[i] = dominion.createEntity(new Peers.DPosition(), new Peers.DVelocity(0, 0));
+            s.entities[i] = s.dominion.createEntity(new Peers.DPosition(), new Peers.DVelocity(0, 0));
         }
         int deleted = 0;
         for (int i = 0; i < N; i++) {
-            deleted += dominion.deleteEntity(entities[i]) ? 1 : 0;
+            deleted += s.dominion.deleteEntity(s.entities[i]) ? 1 : 0;
         }
         return deleted;
     }

@@ -43,95 +43,124 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx4g"})
 @OperationsPerInvocation(IterateBenchmark.N)
-@State(Scope.Thread)
 public class IterateBenchmark {
     static final int N = 1_000_000;
     static final float DT = 1f / 60f;
 
-    private float[] px;
-    private float[] py;
-    private float[] vx;
-    private float[] vy;
+    /** Four float arrays: the physical floor. */
+    @State(Scope.Thread)
+    public static class Raw {
+        float[] px;
+        float[] py;
+        float[] vx;
+        float[] vy;
 
-    private World world;
-    private Query moving;
-    private Consumer<Chunk> movement;
-    private Consumer<Chunk> movementUnstamped;
-
-    private com.artemis.World artemis;
-    private Dominion dominion;
-
-    @Setup(Level.Trial)
-    public void setUp() {
-        px = new float[N];
-        py = new float[N];
-        vx = new float[N];
-        vy = new float[N];
-        for (int i = 0; i < N; i++) {
-            vx[i] = i % 7;
-            vy[i] = i % 5;
-        }
-
-        world = World.builder().components(POSITION, VELOCITY).initialEntities(N).build();
-        final Archetype archetype = world.archetype(POSITION, VELOCITY);
-        for (int i = 0; i < N; i++) {
-            final long e = world.create(archetype);
-            world.set(e, VEL_X, i % 7);
-            world.set(e, VEL_Y, i % 5);
-        }
-        moving = world.query().all(POSITION, VELOCITY).build();
-        movement = chunk -> {
-            final float[] x = chunk.writeFloats(POS_X);
-            final float[] y = chunk.writeFloats(POS_Y);
-            final float[] dx = chunk.floats(VEL_X);
-            final float[] dy = chunk.floats(VEL_Y);
-            for (int i = 0, n = chunk.size(); i < n; i++) {
-                x[i] += dx[i] * DT;
-                y[i] += dy[i] * DT;
+        @Setup(Level.Trial)
+        public void setUp() {
+            px = new float[N];
+            py = new float[N];
+            vx = new float[N];
+            vy = new float[N];
+            for (int i = 0; i < N; i++) {
+                vx[i] = i % 7;
+                vy[i] = i % 5;
             }
-        };
-        movementUnstamped = chunk -> {
-            final float[] x = chunk.floats(POS_X);
-            final float[] y = chunk.floats(POS_Y);
-            final float[] dx = chunk.floats(VEL_X);
-            final float[] dy = chunk.floats(VEL_Y);
-            for (int i = 0, n = chunk.size(); i < n; i++) {
-                x[i] += dx[i] * DT;
-                y[i] += dy[i] * DT;
-            }
-        };
-
-        artemis = new com.artemis.World(new WorldConfigurationBuilder().with(new Peers.AMovement()).build());
-        final com.artemis.ComponentMapper<Peers.APosition> ap = artemis.getMapper(Peers.APosition.class);
-        final com.artemis.ComponentMapper<Peers.AVelocity> av = artemis.getMapper(Peers.AVelocity.class);
-        for (int i = 0; i < N; i++) {
-            final int e = artemis.create();
-            ap.create(e);
-            final Peers.AVelocity v = av.create(e);
-            v.x = i % 7;
-            v.y = i % 5;
-        }
-        artemis.setDelta(DT);
-        artemis.process();
-
-        dominion = Dominion.create();
-        for (int i = 0; i < N; i++) {
-            dominion.createEntity(new Peers.DPosition(), new Peers.DVelocity(i % 7, i % 5));
         }
     }
 
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        dominion.close();
-        artemis.dispose();
+    /** mmo-ecs: a cached query iterated chunk by chunk over raw columns. */
+    @State(Scope.Thread)
+    public static class MmoEcs {
+        World world;
+        Query moving;
+        Consumer<Chunk> movement;
+        Consumer<Chunk> movementUnstamped;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            world = World.builder().components(POSITION, VELOCITY).initialEntities(N).build();
+            final Archetype archetype = world.archetype(POSITION, VELOCITY);
+            for (int i = 0; i < N; i++) {
+                final long e = world.create(archetype);
+                world.set(e, VEL_X, i % 7);
+                world.set(e, VEL_Y, i % 5);
+            }
+            moving = world.query().all(POSITION, VELOCITY).build();
+            movement = chunk -> {
+                final float[] x = chunk.writeFloats(POS_X);
+                final float[] y = chunk.writeFloats(POS_Y);
+                final float[] dx = chunk.floats(VEL_X);
+                final float[] dy = chunk.floats(VEL_Y);
+                for (int i = 0, n = chunk.size(); i < n; i++) {
+                    x[i] += dx[i] * DT;
+                    y[i] += dy[i] * DT;
+                }
+            };
+            movementUnstamped = chunk -> {
+                final float[] x = chunk.floats(POS_X);
+                final float[] y = chunk.floats(POS_Y);
+                final float[] dx = chunk.floats(VEL_X);
+                final float[] dy = chunk.floats(VEL_Y);
+                for (int i = 0, n = chunk.size(); i < n; i++) {
+                    x[i] += dx[i] * DT;
+                    y[i] += dy[i] * DT;
+                }
+            };
+        }
+    }
+
+    /** artemis-odb: an IteratingSystem with injected ComponentMappers, run by World.process(). */
+    @State(Scope.Thread)
+    public static class Artemis {
+        com.artemis.World world;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            world = new com.artemis.World(new WorldConfigurationBuilder().with(new Peers.AMovement()).build());
+            final com.artemis.ComponentMapper<Peers.APosition> ap = world.getMapper(Peers.APosition.class);
+            final com.artemis.ComponentMapper<Peers.AVelocity> av = world.getMapper(Peers.AVelocity.class);
+            for (int i = 0; i < N; i++) {
+                final int e = world.create();
+                ap.create(e);
+                final Peers.AVelocity v = av.create(e);
+                v.x = i % 7;
+                v.y = i % 5;
+            }
+            world.setDelta(DT);
+            world.process();
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            world.dispose();
+        }
+    }
+
+    /** Dominion: findCompositionsWith(...) iterated. */
+    @State(Scope.Thread)
+    public static class DominionState {
+        Dominion dominion;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            dominion = Dominion.create();
+            for (int i = 0; i < N; i++) {
+                dominion.createEntity(new Peers.DPosition(), new Peers.DVelocity(i % 7, i % 5));
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            dominion.close();
+        }
     }
 
     @Benchmark
-    public float raw() {
-        final float[] x = px;
-        final float[] y = py;
-        final float[] dx = vx;
-        final float[] dy = vy;
+    public float raw(final Raw s) {
+        final float[] x = s.px;
+        final float[] y = s.py;
+        final float[] dx = s.vx;
+        final float[] dy = s.vy;
         for (int i = 0; i < N; i++) {
             x[i] += dx[i] * DT;
             y[i] += dy[i] * DT;
@@ -140,27 +169,27 @@ public class IterateBenchmark {
     }
 
     @Benchmark
-    public int mmoEcs() {
-        moving.forEachChunk(movement);
-        return world.advanceTick();
+    public int mmoEcs(final MmoEcs s) {
+        s.moving.forEachChunk(s.movement);
+        return s.world.advanceTick();
     }
 
     @Benchmark
-    public int mmoEcsUnstamped() {
-        moving.forEachChunk(movementUnstamped);
-        return world.tick();
+    public int mmoEcsUnstamped(final MmoEcs s) {
+        s.moving.forEachChunk(s.movementUnstamped);
+        return s.world.tick();
     }
 
     @Benchmark
-    public float artemisOdb() {
-        artemis.process();
-        return artemis.delta;
+    public float artemisOdb(final Artemis s) {
+        s.world.process();
+        return s.world.delta;
     }
 
     @Benchmark
-    public float dominion() {
+    public float dominion(final DominionState s) {
         final Results<Results.With2<Peers.DPosition, Peers.DVelocity>> results =
-            dominion.findCompositionsWith(Peers.DPosition.class, Peers.DVelocity.class);
+            s.dominion.findCompositionsWith(Peers.DPosition.class, Peers.DVelocity.class);
         float last = 0;
         for (final Results.With2<Peers.DPosition, Peers.DVelocity> r : results) {
             final Peers.DPosition p = r.comp1();
