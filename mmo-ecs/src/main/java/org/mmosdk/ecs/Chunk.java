@@ -26,6 +26,8 @@ public final class Chunk {
     private static final int FIRST_ALLOCATION = 64;
     /** Ticks of change history kept as bitsets; "changed since T" is fastest for T within RING - 1 ticks. */
     static final int RING = 32;
+    /** Extra room row buffers need beyond a chunk's size (rows are collected eight at a time). */
+    static final int ROW_SLACK = 64;
 
     final Archetype archetype;
     final int index;
@@ -47,6 +49,11 @@ public final class Chunk {
      */
     final long[][][] ringBits;
     final int[][] ringTick;
+    /**
+     * Per component slot: the last tick at which a row received ticks from elsewhere (a move or a restore). While no
+     * such event happened after T, every candidate bit for "changed since T" is exact and needs no tick check.
+     */
+    final int[] lastMoveTick;
 
     Chunk(final Archetype archetype, final int index, final int capacity) {
         this.archetype = archetype;
@@ -61,6 +68,7 @@ public final class Chunk {
         this.bulkChanged = new int[slots];
         this.ringBits = new long[slots][RING][];
         this.ringTick = new int[slots][RING];
+        this.lastMoveTick = new int[slots];
         allocate(Math.min(FIRST_ALLOCATION, capacity));
     }
 
@@ -337,6 +345,7 @@ public final class Chunk {
             maxAdded[slot] = addedTick;
         }
         setBit(slot, row, now);
+        lastMoveTick[slot] = now;
     }
 
     /** Moves a row's ticks to another row of this chunk (the bulk stamp applies to both alike). */
@@ -344,6 +353,7 @@ public final class Chunk {
         changed[slot][to] = changed[slot][from];
         added[slot][to] = added[slot][from];
         setBit(slot, to, now);
+        lastMoveTick[slot] = now;
     }
 
     /** The change tick of a row including a pending bulk stamp. */
@@ -412,6 +422,7 @@ public final class Chunk {
             if (bits != null) {
                 Arrays.fill(bits, 0, (size + 63) >>> 6, -1L);
             }
+            lastMoveTick[s] = now;
         }
     }
 
@@ -443,11 +454,15 @@ public final class Chunk {
      *
      * @param type a component of this archetype
      * @param since a tick; rows with change tick {@code > since} are collected
-     * @param rows receives row indices in ascending order; needs {@code size()} room
+     * @param rows receives row indices in ascending order; at least {@code size() + 64} long
+     *     ({@link World#newRowBuffer()} fits every chunk)
      * @return the number of rows written
      */
     public int changedSince(final ComponentType type, final int since, final int[] rows) {
         final int slot = slot(type);
+        if (rows.length < size + ROW_SLACK) {
+            throw tooSmall(rows);
+        }
         if (maxChanged[slot] - since <= 0) {
             return 0;
         }
@@ -475,6 +490,17 @@ public final class Chunk {
         final int[] ticks = changed[slot];
         final int words = (size + 63) >>> 6;
         int n = 0;
+        if (lastMoveTick[slot] - since <= 0) {
+            // no row arrived from elsewhere after `since`: every candidate bit is a row stamped after it
+            for (int w = 0; w < words; w++) {
+                long word = 0;
+                for (int m = mask; m != 0; m &= m - 1) {
+                    word |= ring[Integer.numberOfTrailingZeros(m)][w];
+                }
+                n = collectExact(word, w, rows, n);
+            }
+            return n;
+        }
         if (Integer.bitCount(mask) == 1) {
             final long[] bits = ring[Integer.numberOfTrailingZeros(mask)];
             for (int w = 0; w < words; w++) {
@@ -488,6 +514,18 @@ public final class Chunk {
                 }
                 n = collectWord(word, w, ticks, since, rows, n);
             }
+        }
+        return n;
+    }
+
+    /** Appends the indices of the set bits of {@code bits} (bits beyond {@code size} masked off) to {@code rows}. */
+    private int collectExact(final long bits, final int w, final int[] rows, int n) {
+        final int base = w << 6;
+        final int rest = size - base;
+        long word = rest >= 64 ? bits : bits & ((1L << rest) - 1);
+        while (word != 0) {
+            rows[n++] = base + Long.numberOfTrailingZeros(word);
+            word &= word - 1;
         }
         return n;
     }
@@ -510,11 +548,14 @@ public final class Chunk {
      *
      * @param type a component of this archetype
      * @param since a tick
-     * @param rows receives row indices in ascending order; needs {@code size()} room
+     * @param rows receives row indices in ascending order; at least {@code size() + 64} long
      * @return the number of rows written
      */
     public int addedSince(final ComponentType type, final int since, final int[] rows) {
         final int slot = slot(type);
+        if (rows.length < size + ROW_SLACK) {
+            throw tooSmall(rows);
+        }
         return maxAdded[slot] - since <= 0 ? 0 : collect(added[slot], since, rows);
     }
 
@@ -525,6 +566,11 @@ public final class Chunk {
             n += (since - ticks[i]) >>> 31; // 1 when ticks[i] > since (tick arithmetic is wrap-safe)
         }
         return n;
+    }
+
+    private IllegalArgumentException tooSmall(final int[] rows) {
+        return new IllegalArgumentException("row buffer of " + rows.length + " entries is too small for a chunk of "
+            + size + " rows; use World.newRowBuffer()");
     }
 
     int column(final Field field) {

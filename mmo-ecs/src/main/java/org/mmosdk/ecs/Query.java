@@ -126,7 +126,7 @@ public final class Query {
      *
      * @param type a component every matching archetype has (one of the query's {@code all} components)
      * @param since a tick, e.g. the client's acknowledged baseline
-     * @param rows scratch of at least the world's chunk capacity
+     * @param rows scratch from {@link World#newRowBuffer()}
      * @param consumer receives the changed rows
      */
     public void forEachChangedSince(final ComponentType type, final int since, final int[] rows, final RowConsumer consumer) {
@@ -139,7 +139,7 @@ public final class Query {
      *
      * @param type a component every matching archetype has
      * @param since a tick
-     * @param rows scratch of at least the world's chunk capacity
+     * @param rows scratch from {@link World#newRowBuffer()}
      * @param consumer receives the rows
      */
     public void forEachAddedSince(final ComponentType type, final int since, final int[] rows, final RowConsumer consumer) {

@@ -736,6 +736,16 @@ public final class World {
     // ------------------------------------------------------------------ queries, snapshots, hashes
 
     /**
+     * A scratch buffer for {@link Chunk#changedSince}, {@link Chunk#addedSince} and the queries' {@code *Since}
+     * iteration, large enough for any chunk of this world. Allocate once and reuse.
+     *
+     * @return a new buffer of chunk capacity + 64 entries
+     */
+    public int[] newRowBuffer() {
+        return new int[chunkCapacity + Chunk.ROW_SLACK];
+    }
+
+    /**
      * Starts a query.
      *
      * @return a builder

@@ -34,7 +34,7 @@ class ChangeTrackingProperties {
         final List<WorldSnapshot> snapshots = new ArrayList<>();
         final List<Map<Long, Map<ComponentType, int[]>>> snapshotModels = new ArrayList<>();
         final Query positioned = world.query().all(POSITION).build();
-        final int[] rows = new int[64];
+        final int[] rows = world.newRowBuffer();
         for (int step = 0; step < 300; step++) {
             final int now = world.tick();
             final List<Long> live = new ArrayList<>(model.keySet());

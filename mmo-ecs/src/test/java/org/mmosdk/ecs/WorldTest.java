@@ -79,7 +79,7 @@ class WorldTest {
         world.destroy(entities.get(5));
         final Query q = world.query().all(POSITION).build();
         final List<Long> changed = new ArrayList<>();
-        final int[] rows = new int[64];
+        final int[] rows = world.newRowBuffer();
         q.forEachChangedSince(POSITION, t1, rows, (chunk, row) -> changed.add(chunk.entity(row)));
         final List<Long> expected = new ArrayList<>();
         for (int i = 0; i < 200; i += 10) {
@@ -111,7 +111,7 @@ class WorldTest {
         final int before = world.advanceTick() - 1;
         final Query q = world.query().all(POSITION, VELOCITY).build();
         q.forEachChunk(chunk -> chunk.floats(POS_X)[0] = 42f);
-        final int[] rows = new int[64];
+        final int[] rows = world.newRowBuffer();
         final int[] count = {0};
         q.forEachChangedSince(POSITION, before, rows, (c, r) -> count[0]++);
         assertThat(count[0]).isZero();

@@ -68,14 +68,14 @@ public class ChangedSinceBenchmark {
             }
         }
         query = world.query().all(POSITION).build();
-        scratch = new int[65536];
+        scratch = world.newRowBuffer();
         final int chunkCount = archetype.chunkCount();
         chunks = new Chunk[chunkCount];
         knownRows = new int[chunkCount][];
         knownCounts = new int[chunkCount];
         for (int c = 0; c < chunkCount; c++) {
             chunks[c] = archetype.chunk(c);
-            knownRows[c] = new int[chunks[c].size()];
+            knownRows[c] = world.newRowBuffer();
             knownCounts[c] = chunks[c].changedSince(POSITION, since, knownRows[c]);
         }
         reader = chunk -> {
