@@ -42,13 +42,22 @@ public final class MessageRegistry<C> {
     }
 
     private final Int2ObjectHashMap<Entry<C>> entries;
+    /** entries indexed by type id, up to the largest registered id: one array load per dispatch. */
+    private final Entry<C>[] byType;
     private final int maxPayloadBytes;
     private final int maxDepth;
     private final int maxObjects;
     private final boolean checkUtf8;
 
+    @SuppressWarnings("unchecked")
     private MessageRegistry(final Builder<C> b) {
         this.entries = b.entries;
+        int max = 0;
+        for (final int id : b.entries.keySet()) {
+            max = Math.max(max, id);
+        }
+        this.byType = (Entry<C>[]) new Entry<?>[max + 1];
+        b.entries.forEach((id, e) -> byType[id] = e);
         this.maxPayloadBytes = b.maxPayloadBytes;
         this.maxDepth = b.maxDepth;
         this.maxObjects = b.maxObjects;
@@ -94,7 +103,8 @@ public final class MessageRegistry<C> {
     }
 
     Entry<C> entry(final int typeId) {
-        return entries.get(typeId);
+        final Entry<C>[] table = byType;
+        return typeId >= 0 && typeId < table.length ? table[typeId] : null;
     }
 
     /**
