@@ -7,6 +7,7 @@
 #   <module>/src/{main,test}/fbs/X.fbs -> binary schema X.bfbs in src/{main,test}/resources/<namespace as path>/
 #                                    (read by org.mmosdk.core.wire.WireSchema to verify untrusted payloads)
 #   <module>/src/main/fbs/*.fbs  ->  TypeScript in <module>/src/main/ts-gen, for modules that have that folder
+#   mmo-core + mmo-net main schemas -> TypeScript in mmo-net/src/test/ts-gen (the Node.js client check of mmo-net)
 #
 # Generated files carry flatc's "automatically generated" header; the script deletes every such file
 # first, so a removed table disappears too. CI runs this and fails on `git diff --exit-code`.
@@ -42,3 +43,11 @@ for module in */; do
     fi
   done
 done
+
+# TypeScript of the wire protocol a client speaks (mmo-core's control messages + mmo-net's handshake), for the
+# cross-language check in mmo-net/src/test/node
+ts_dir=mmo-net/src/test/ts-gen
+if [ -d "$ts_dir" ]; then
+  grep -rlZ --include='*.ts' "$marker" "$ts_dir" 2>/dev/null | xargs -0r rm -f || true
+  flatc --out "$ts_dir" --ts mmo-core/src/main/fbs/*.fbs mmo-net/src/main/fbs/*.fbs
+fi

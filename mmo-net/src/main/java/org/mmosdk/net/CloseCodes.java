@@ -26,6 +26,11 @@ public final class CloseCodes {
     public static final int HANDSHAKE_TIMEOUT = 14;
     /** No traffic within the idle timeout. */
     public static final int IDLE_TIMEOUT = 15;
+    /**
+     * The session could not keep up: its bounded queue of reliable messages (unsent, or sent and not yet acknowledged
+     * when resume is on) overflowed.
+     */
+    public static final int SLOW_CONSUMER = 16;
     /** The authenticator refused the credentials. */
     public static final int AUTH_FAILED = 20;
     /** The authenticator did not answer within its deadline. */
@@ -36,6 +41,10 @@ public final class CloseCodes {
     public static final int TOO_MANY_CONNECTIONS = 23;
     /** The client's address holds its maximum number of connections. */
     public static final int TOO_MANY_CONNECTIONS_FROM_IP = 24;
+    /** A Hello presented a resume token of no session that can be resumed (unknown, expired or closed). */
+    public static final int RESUME_FAILED = 25;
+    /** The session was detached (connection dropped) and not resumed within the grace period. */
+    public static final int RESUME_EXPIRED = 26;
     /** An application handler threw; the session was closed to keep the others safe. */
     public static final int INTERNAL_ERROR = 30;
     /** First code an application may use; the largest is 65535. */
@@ -59,6 +68,9 @@ public final class CloseCodes {
         NAMES[VERSION_MISMATCH] = "VERSION_MISMATCH";
         NAMES[TOO_MANY_CONNECTIONS] = "TOO_MANY_CONNECTIONS";
         NAMES[TOO_MANY_CONNECTIONS_FROM_IP] = "TOO_MANY_CONNECTIONS_FROM_IP";
+        NAMES[SLOW_CONSUMER] = "SLOW_CONSUMER";
+        NAMES[RESUME_FAILED] = "RESUME_FAILED";
+        NAMES[RESUME_EXPIRED] = "RESUME_EXPIRED";
         NAMES[INTERNAL_ERROR] = "INTERNAL_ERROR";
     }
 

@@ -15,6 +15,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpObjectAggregator;
@@ -37,6 +38,7 @@ import org.mmosdk.core.wire.fb.Ping;
 import org.mmosdk.core.wire.fb.Pong;
 import org.mmosdk.net.internal.TcpFrameDecoder;
 import org.mmosdk.net.internal.Transports;
+import org.mmosdk.net.wire.fb.Ack;
 import org.mmosdk.net.wire.fb.Hello;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -102,6 +104,7 @@ public final class Gateway implements AutoCloseable {
             .register(MessageTypes.PONG, core.table(Pong.class), 64, (c, t, p) -> c.onPong(p))
             .register(MessageTypes.CLOSE, core.table(Close.class), 512, (c, t, p) -> c.onClose(p))
             .register(NetMessageTypes.HELLO, NetMessageTypes.schema().table(Hello.class), 4096, (c, t, p) -> c.onHello(p))
+            .register(NetMessageTypes.ACK, NetMessageTypes.schema().table(Ack.class), 64, (c, t, p) -> c.onAck(p))
             .build();
         this.threadStates = new FastThreadLocal<>() {
             @Override
@@ -184,7 +187,25 @@ public final class Gateway implements AutoCloseable {
             .channel(Transports.serverChannel(boss))
             .option(ChannelOption.SO_BACKLOG, 1024)
             .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                new WriteBufferWaterMark(settings.writeBufferLowBytes, settings.writeBufferHighBytes))
             .childHandler(init);
+    }
+
+    /**
+     * Installs this gateway's server pipeline for {@code transport} on a channel the gateway did not accept itself,
+     * e.g. an {@code EmbeddedChannel} in benchmarks and tests. Call it from a {@code ChannelInitializer}, before the
+     * channel becomes active. The channel is then handled exactly like an accepted one (handshake, limits, stats).
+     *
+     * @param channel a channel not yet active
+     * @param transport which pipeline to install
+     */
+    public void initChannel(final Channel channel, final Transport transport) {
+        if (transport == Transport.TCP) {
+            initTcp(channel.pipeline());
+        } else {
+            initWebSocket(channel);
+        }
     }
 
     private void initTcp(final ChannelPipeline p) {
@@ -311,8 +332,20 @@ public final class Gateway implements AutoCloseable {
         final long idleTimeoutNanos;
         final long closeTimeoutNanos;
         final int tickRateHz;
+        final int writeBufferLowBytes;
+        final int writeBufferHighBytes;
+        final long maxQueuedReliableBytes;
+        final long resumeGraceNanos;
+        final int maxUnackedMessages;
+        final long maxUnackedBytes;
 
         Settings(final Builder b) {
+            writeBufferLowBytes = b.writeBufferLow;
+            writeBufferHighBytes = b.writeBufferHigh;
+            maxQueuedReliableBytes = b.maxQueuedReliableBytes;
+            resumeGraceNanos = b.resumeGrace.toNanos();
+            maxUnackedMessages = b.maxUnackedMessages;
+            maxUnackedBytes = b.maxUnackedBytes;
             host = b.host;
             tcpPort = b.tcpPort;
             webSocketPort = b.webSocketPort;
@@ -357,6 +390,12 @@ public final class Gateway implements AutoCloseable {
         private Duration idleTimeout = Duration.ofSeconds(15);
         private Duration closeTimeout = Duration.ofSeconds(1);
         private int tickRateHz = 20;
+        private int writeBufferLow = 32 * 1024;
+        private int writeBufferHigh = 64 * 1024;
+        private long maxQueuedReliableBytes = 1024 * 1024;
+        private Duration resumeGrace = Duration.ZERO;
+        private int maxUnackedMessages = 4096;
+        private long maxUnackedBytes = 1024 * 1024;
         private int nodeId = 1;
         private int bossThreads = 1;
         private int workerThreads = 0;
@@ -472,17 +511,17 @@ public final class Gateway implements AutoCloseable {
         /**
          * Per-session rate limit on received messages (all types, heartbeats included), as a token bucket.
          *
-         * @param perSecond refill rate, in [1, 1000000]; default 200
-         * @param burst bucket size, in [1, 1000000]; default 400
+         * @param perSecond refill rate, in [1, 1000000000]; default 200
+         * @param burst bucket size, in [1, 1000000000]; default 400
          * @param policy what happens above the limit; default CLOSE
          * @return this
          */
         public Builder rateLimit(final int perSecond, final int burst, final RateLimitPolicy policy) {
-            if (perSecond < 1 || perSecond > 1_000_000) {
-                throw new IllegalArgumentException("rateLimit perSecond must be in [1, 1000000], was " + perSecond);
+            if (perSecond < 1 || perSecond > 1_000_000_000) {
+                throw new IllegalArgumentException("rateLimit perSecond must be in [1, 1000000000], was " + perSecond);
             }
-            if (burst < 1 || burst > 1_000_000) {
-                throw new IllegalArgumentException("rateLimit burst must be in [1, 1000000], was " + burst);
+            if (burst < 1 || burst > 1_000_000_000) {
+                throw new IllegalArgumentException("rateLimit burst must be in [1, 1000000000], was " + burst);
             }
             this.rateLimitPerSecond = perSecond;
             this.rateLimitBurst = burst;
@@ -540,6 +579,71 @@ public final class Gateway implements AutoCloseable {
          */
         public Builder closeTimeout(final Duration timeout) {
             this.closeTimeout = checkDuration("closeTimeout", timeout, Duration.ofMillis(1), Duration.ofMinutes(1));
+            return this;
+        }
+
+        /**
+         * Netty's write-buffer water marks of every connection: above {@code high} queued bytes a session is not
+         * writable and skips {@code DROPPABLE} messages until the queue falls below {@code low}.
+         *
+         * @param low in [1024, high]; default 32 KiB
+         * @param high in [low, 64 MiB]; default 64 KiB
+         * @return this
+         */
+        public Builder writeBufferWaterMark(final int low, final int high) {
+            if (high < 1024 || high > 64 * 1024 * 1024) {
+                throw new IllegalArgumentException("write buffer high water mark must be in [1024, 67108864], was " + high);
+            }
+            if (low < 1024 || low > high) {
+                throw new IllegalArgumentException("write buffer low water mark must be in [1024, high=" + high + "], was " + low);
+            }
+            this.writeBufferLow = low;
+            this.writeBufferHigh = high;
+            return this;
+        }
+
+        /**
+         * Bound of a session's queue of reliable messages not yet written to the socket (Netty's outbound buffer,
+         * counted in bytes); a reliable {@code send} beyond it closes the session with {@link CloseCodes#SLOW_CONSUMER}.
+         *
+         * @param bytes in [high water mark, 1 GiB]; default 1 MiB
+         * @return this
+         */
+        public Builder maxQueuedReliableBytes(final long bytes) {
+            if (bytes < 1024 || bytes > 1L << 30) {
+                throw new IllegalArgumentException("maxQueuedReliableBytes must be in [1024, 1073741824], was " + bytes);
+            }
+            this.maxQueuedReliableBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Session resume: a session whose connection drops stays detached for {@code grace} and can be resumed by a
+         * client presenting the resume token from Welcome. Reliable messages are then numbered and kept until the
+         * client acknowledges them, at most {@code maxUnackedMessages} and {@code maxUnackedBytes}; more closes the
+         * session with {@link CloseCodes#SLOW_CONSUMER}.
+         *
+         * @param grace in [0, 1 h]; {@link Duration#ZERO} (the default) turns resume off
+         * @param maxUnackedMessages in [16, 1048576]; default 4096
+         * @param maxUnackedBytes in [1024, 1 GiB]; default 1 MiB
+         * @return this
+         */
+        public Builder resume(final Duration grace, final int maxUnackedMessages, final long maxUnackedBytes) {
+            if (grace == null || grace.isNegative() || grace.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException("resume grace must be in [0, 1 h], was " + grace);
+            }
+            if (!grace.isZero() && grace.compareTo(Duration.ofMillis(10)) < 0) {
+                throw new IllegalArgumentException("resume grace must be 0 (off) or at least 10 ms, was " + grace.toMillis() + " ms");
+            }
+            if (maxUnackedMessages < 16 || maxUnackedMessages > 1 << 20) {
+                throw new IllegalArgumentException("maxUnackedMessages must be in [16, 1048576], was " + maxUnackedMessages);
+            }
+            if (maxUnackedBytes < 1024 || maxUnackedBytes > 1L << 30) {
+                throw new IllegalArgumentException("maxUnackedBytes must be in [1024, 1073741824], was " + maxUnackedBytes);
+            }
+            this.resumeGrace = grace;
+            this.maxUnackedMessages = maxUnackedMessages;
+            this.maxUnackedBytes = maxUnackedBytes;
             return this;
         }
 
@@ -637,8 +741,9 @@ public final class Gateway implements AutoCloseable {
          */
         public Builder messages(final MessageRegistry<Session> messages) {
             if (messages != null && (messages.isRegistered(MessageTypes.PING) || messages.isRegistered(MessageTypes.PONG)
-                || messages.isRegistered(MessageTypes.CLOSE) || messages.isRegistered(NetMessageTypes.HELLO))) {
-                throw new IllegalArgumentException("the application registry must not register Ping, Pong, Close or Hello; "
+                || messages.isRegistered(MessageTypes.CLOSE) || messages.isRegistered(NetMessageTypes.HELLO)
+                || messages.isRegistered(NetMessageTypes.ACK))) {
+                throw new IllegalArgumentException("the application registry must not register Ping, Pong, Close, Hello or Ack; "
                     + "the gateway handles them");
             }
             this.messages = messages;
@@ -690,6 +795,10 @@ public final class Gateway implements AutoCloseable {
             }
             if (tcpPort < 0 && webSocketPort < 0) {
                 throw new IllegalStateException("both transports are off: set tcpPort or webSocketPort to 0 or a port");
+            }
+            if (maxQueuedReliableBytes < writeBufferHigh) {
+                throw new IllegalStateException("maxQueuedReliableBytes (" + maxQueuedReliableBytes
+                    + ") must be at least the write buffer high water mark (" + writeBufferHigh + ")");
             }
             if (messages != null && messages.maxPayloadBytes() + 2 > maxFrameBytes) {
                 LOG.debug("message registry accepts payloads of {} bytes but frames are capped at {}",

@@ -6,6 +6,7 @@ import org.mmosdk.core.wire.MessageRegistry;
 import org.mmosdk.core.wire.fb.Close;
 import org.mmosdk.core.wire.fb.Ping;
 import org.mmosdk.core.wire.fb.Pong;
+import org.mmosdk.net.wire.fb.Ack;
 import org.mmosdk.net.wire.fb.Hello;
 
 /** What one I/O thread reuses for every connection of a gateway: dispatchers, a writer, flyweights. */
@@ -17,6 +18,7 @@ final class IoThreadState {
     final Pong pong = new Pong();
     final Close close = new Close();
     final Hello hello = new Hello();
+    final Ack ack = new Ack();
 
     IoThreadState(final MessageRegistry<ServerConnection> control, final MessageRegistry<Session> app) {
         this.control = control.newDispatcher();

@@ -16,6 +16,10 @@ public final class NetMessageTypes {
     public static final int WELCOME = MessageTypes.NET_FIRST + 1;
     /** {@code org.mmosdk.net.wire.fb.Reject}: the handshake failed; the connection closes. */
     public static final int REJECT = MessageTypes.NET_FIRST + 2;
+    /** {@code org.mmosdk.net.wire.fb.Seq}: the next application message is reliable message number {@code seq}. */
+    public static final int SEQ = MessageTypes.NET_FIRST + 3;
+    /** {@code org.mmosdk.net.wire.fb.Ack}: the client received every reliable message up to {@code seq}. */
+    public static final int ACK = MessageTypes.NET_FIRST + 4;
     /** Protocol version this library speaks, sent in Hello. */
     public static final int PROTOCOL_VERSION = 1;
 
@@ -25,7 +29,7 @@ public final class NetMessageTypes {
     /**
      * mmo-net's wire schema, loaded once.
      *
-     * @return the schema of Hello, Welcome and Reject
+     * @return the schema of Hello, Welcome, Reject, Seq and Ack
      */
     public static WireSchema schema() {
         return Holder.SCHEMA;

@@ -17,6 +17,11 @@ final class NetStats {
     final Counter messagesIn;
     final Counter messagesOut;
     final Counter messagesDropped;
+    final Counter messagesSkipped;
+    final Counter slowConsumers;
+    final Counter detaches;
+    final Counter resumes;
+    final Counter resent;
     final LatencyHistogram rtt;
     private final StatsRegistry registry;
     private final Counter[] rejects = new Counter[CODES];
@@ -33,6 +38,11 @@ final class NetStats {
         messagesIn = registry.counter("net.messages.in", "messages received");
         messagesOut = registry.counter("net.messages.out", "messages sent");
         messagesDropped = registry.counter("net.messages.dropped", "messages dropped by the rate limiter");
+        messagesSkipped = registry.counter("net.messages.skipped", "droppable messages skipped: session not writable or detached");
+        slowConsumers = registry.counter("net.slow.consumers", "sessions closed because their reliable queue overflowed");
+        detaches = registry.counter("net.detaches", "resumable sessions whose connection dropped");
+        resumes = registry.counter("net.resumes", "sessions resumed on a new connection");
+        resent = registry.counter("net.messages.resent", "reliable messages sent again after a resume");
         rtt = registry.histogram("net.rtt", "heartbeat round-trip times");
     }
 

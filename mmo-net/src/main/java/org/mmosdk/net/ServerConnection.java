@@ -14,6 +14,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
@@ -28,6 +29,8 @@ import org.mmosdk.core.wire.fb.Ping;
 import org.mmosdk.core.wire.fb.Pong;
 import org.mmosdk.net.internal.Control;
 import org.mmosdk.net.internal.FrameFormat;
+import org.mmosdk.net.internal.TcpFrameDecoder;
+import org.mmosdk.net.wire.fb.Ack;
 import org.mmosdk.net.wire.fb.Hello;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +46,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     private static final int OPEN = 2;
     private static final int CLOSED = 3;
     private static final long MAX_RTT_NANOS = TimeUnit.MINUTES.toNanos(1);
+    /** Resume token: 8 bytes of session id and 16 random bytes. */
+    static final int RESUME_TOKEN_BYTES = 24;
 
     private final Gateway gateway;
     private final Transport transport;
@@ -75,7 +80,40 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(final ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        this.session = new Session(ctx.channel(), transport, this, gateway.stats, gateway.settings.maxFrameBytes);
+        this.session = new Session(gateway, this, ctx.channel(), transport);
+    }
+
+    io.netty.channel.Channel channel() {
+        return ctx.channel();
+    }
+
+    Transport transport() {
+        return transport;
+    }
+
+    io.netty.util.concurrent.EventExecutor executor() {
+        return ctx.executor();
+    }
+
+    boolean inEventLoop() {
+        return ctx.executor().inEventLoop();
+    }
+
+    /** A resume moved the session to another connection: close this one quietly (any thread). */
+    void supersede() {
+        LOG.debug("{}: connection from {} superseded by a resume", session, ctx.channel().remoteAddress());
+        ctx.channel().close();
+    }
+
+    /** Writes reliable message {@code seq}: a Seq marker, then the message ({@code frame} is a TCP frame, kept). */
+    void writeReliable(final long seq, final ByteBuf frame) {
+        writeControl(Control.seq(gateway.threadState().writer, seq), false);
+        if (transport == Transport.TCP) {
+            ctx.write(frame.retainedDuplicate(), ctx.voidPromise());
+        } else {
+            ctx.write(new BinaryWebSocketFrame(frame.retainedSlice(frame.readerIndex() + TcpFrameDecoder.PREFIX_BYTES,
+                frame.readableBytes() - TcpFrameDecoder.PREFIX_BYTES)), ctx.voidPromise());
+        }
     }
 
     @Override
@@ -217,12 +255,21 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
+    void onAck(final ByteBuffer payload) {
+        session.onAck(Ack.getRootAsAck(payload, gateway.threadState().ack).seq());
+    }
+
     void onHello(final ByteBuffer payload) {
         final Hello hello = Hello.getRootAsHello(payload, gateway.threadState().hello);
         cancelTimer();
         final int version = hello.protocolVersion();
         if (version != NetMessageTypes.PROTOCOL_VERSION) {
             reject(CloseCodes.VERSION_MISMATCH, "server speaks protocol " + NetMessageTypes.PROTOCOL_VERSION + ", client " + version);
+            return;
+        }
+        final ByteBuffer resumeToken = hello.resumeTokenAsByteBuffer();
+        if (resumeToken != null && resumeToken.hasRemaining()) {
+            resume(resumeToken, hello.lastSeq());
             return;
         }
         final ByteBuffer c = hello.credentialsAsByteBuffer();
@@ -254,6 +301,55 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
                 ctx.executor().execute(() -> onAuthResult(result, error));
             }
         });
+    }
+
+    /** A Hello with a resume token: re-attach the session it names, or reject. */
+    private void resume(final ByteBuffer token, final long lastSeq) {
+        if (gateway.settings.resumeGraceNanos == 0) {
+            reject(CloseCodes.RESUME_FAILED, "session resume is off on this server");
+            return;
+        }
+        if (token.remaining() != RESUME_TOKEN_BYTES) {
+            reject(CloseCodes.RESUME_FAILED, "resume token of " + token.remaining() + " bytes, expected " + RESUME_TOKEN_BYTES);
+            return;
+        }
+        final byte[] presented = new byte[RESUME_TOKEN_BYTES];
+        token.duplicate().get(presented);
+        final long id = token.order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(token.position());
+        final Session s = gateway.sessions.get(id);
+        if (s == null || !s.tokenMatches(presented)) {
+            reject(CloseCodes.RESUME_FAILED, "no resumable session for this token (unknown, expired or closed)");
+            return;
+        }
+        final String refused = s.attach(this, lastSeq);
+        if (refused != null) {
+            reject(CloseCodes.RESUME_FAILED, refused);
+            return;
+        }
+        final Session provisional = session;
+        provisional.markClosing(CloseCodes.NORMAL, "replaced by a resumed session");
+        session = s;
+        state = OPEN;
+        wasOpen = true;
+        gateway.stats.resumes.increment();
+        writeControl(Control.welcome(gateway.threadState().writer, s.id, presented, gateway.settings.tickRateHz,
+            gateway.clock.nanoTime(), System.currentTimeMillis(), true), false);
+        final long resent = s.drainNow();
+        gateway.stats.resent.add(resent);
+        ctx.flush();
+        LOG.debug("{} resumed from {}, {} reliable messages resent", s, ctx.channel().remoteAddress(), resent);
+        startPinger();
+        try {
+            gateway.listener.onResume(s);
+        } catch (final RuntimeException e) {
+            LOG.warn("SessionListener.onResume failed for {}; closing it", s, e);
+            s.close(CloseCodes.INTERNAL_ERROR, "internal error");
+        }
+    }
+
+    private void startPinger() {
+        final long interval = gateway.settings.pingIntervalNanos;
+        pinger = ctx.executor().scheduleAtFixedRate(this::sendPing, interval, interval, TimeUnit.NANOSECONDS);
     }
 
     private void authTimedOut() {
@@ -292,12 +388,17 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
         wasOpen = true;
         gateway.sessions.add(session);
         gateway.stats.handshakes.increment();
-        final byte[] token = new byte[16];
-        gateway.random.nextBytes(token);
+        byte[] token = null;
+        if (gateway.settings.resumeGraceNanos > 0) {
+            // [session id, u64 LE][16 random bytes]: the id finds the session, the random part proves the right to it
+            token = new byte[RESUME_TOKEN_BYTES];
+            gateway.random.nextBytes(token);
+            java.nio.ByteBuffer.wrap(token).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(0, session.id);
+            session.enableResume(token);
+        }
         writeControl(Control.welcome(gateway.threadState().writer, session.id, token, gateway.settings.tickRateHz,
-            gateway.clock.nanoTime(), System.currentTimeMillis()), true);
-        final long interval = gateway.settings.pingIntervalNanos;
-        pinger = ctx.executor().scheduleAtFixedRate(this::sendPing, interval, interval, TimeUnit.NANOSECONDS);
+            gateway.clock.nanoTime(), System.currentTimeMillis(), false), true);
+        startPinger();
         try {
             gateway.listener.onOpen(session);
         } catch (final RuntimeException e) {
@@ -393,16 +494,27 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
             slotHeld = false;
             gateway.limiter.release(address());
         }
+        if (opened && session.connection != this) {
+            // superseded: a resume moved the session to another connection
+            super.channelInactive(ctx);
+            return;
+        }
+        if (opened && session.closeReason() == null && session.detach(this)) {
+            gateway.stats.detaches.increment();
+            LOG.debug("{} detached; resumable for {} ms", session, TimeUnit.NANOSECONDS.toMillis(gateway.settings.resumeGraceNanos));
+            try {
+                gateway.listener.onDetach(session);
+            } catch (final RuntimeException e) {
+                LOG.warn("SessionListener.onDetach failed for {}", session, e);
+            }
+            super.channelInactive(ctx);
+            return;
+        }
         session.markClosing(CloseCodes.CONNECTION_LOST, "connection lost");
         final CloseReason reason = session.closeReason();
         gateway.stats.close(reason.code());
         if (opened) {
-            gateway.sessions.remove(session);
-            try {
-                gateway.listener.onClose(session, reason);
-            } catch (final RuntimeException e) {
-                LOG.warn("SessionListener.onClose failed for {}", session, e);
-            }
+            session.finish();
         }
         super.channelInactive(ctx);
     }

@@ -4,6 +4,8 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
+import org.mmosdk.core.peer.Delivery;
+
 /**
  * The gateway's open sessions: counts, look-up by id, iteration for broadcast. Thread-safe; iteration is weakly
  * consistent (sessions opening or closing meanwhile may or may not be seen).
@@ -17,7 +19,7 @@ public final class SessionManager {
     }
 
     /**
-     * Sessions past the handshake.
+     * Sessions past the handshake, detached ones (waiting for a resume) included.
      *
      * @return the count
      */
@@ -54,7 +56,7 @@ public final class SessionManager {
     }
 
     /**
-     * Queues one message to every open session, without flushing.
+     * Queues one reliable message to every session, without flushing.
      *
      * @param envelope {@code [u16 type id][payload]}; copied, position unchanged
      * @return how many sessions it was queued to
@@ -63,6 +65,23 @@ public final class SessionManager {
         int sent = 0;
         for (final Session s : byId.values()) {
             if (s.send(envelope)) {
+                sent++;
+            }
+        }
+        return sent;
+    }
+
+    /**
+     * Queues one message to every session, without flushing.
+     *
+     * @param envelope {@code [u16 type id][payload]}; copied, position unchanged
+     * @param delivery reliable, or droppable (skipped by sessions that cannot keep up)
+     * @return how many sessions it was queued to
+     */
+    public int broadcast(final ByteBuffer envelope, final Delivery delivery) {
+        int sent = 0;
+        for (final Session s : byId.values()) {
+            if (s.send(envelope, delivery)) {
                 sent++;
             }
         }

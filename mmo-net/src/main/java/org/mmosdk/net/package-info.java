@@ -18,6 +18,13 @@
  *   <li>Package-private classes ({@code ServerConnection}, {@code TokenBucket}, …) belong to one I/O thread unless
  *       their javadoc says otherwise.</li>
  * </ul>
+ * <p>Backpressure and resume: a session above its write-buffer high water mark skips {@code DROPPABLE} messages;
+ * reliable ones are queued up to a bound, beyond which the session closes with {@code SLOW_CONSUMER}. With
+ * {@code Gateway.Builder.resume(...)} a dropped session stays detached for a grace period and a client presenting
+ * its resume token gets it back ({@code SessionListener.onDetach}/{@code onResume}, called on I/O threads like
+ * {@code onOpen}); reliable messages then carry sequence numbers (a {@code Seq} marker before each) that the client
+ * acknowledges ({@code Ack}), and those not acknowledged are resent after the resume.
+ *
  * Malformed input of one connection closes that connection only, with a logged reason and a {@code Close} message.
  */
 package org.mmosdk.net;

@@ -176,8 +176,8 @@ abstract class AbstractGatewayContractTest {
         final GameClient c = connect(g, "dave");
         await(() -> g.sessions().get(c.sessionId()) != null);
         final Session s = g.sessions().get(c.sessionId());
-        assertThat(s.close(1001, "kicked for testing")).isTrue();
-        assertThat(s.close(1002, "again")).isFalse();
+        assertThat(s.tryClose(1001, "kicked for testing")).isTrue();
+        assertThat(s.tryClose(1002, "again")).isFalse();
         final CloseReason r = c.closeFuture().get(5, TimeUnit.SECONDS);
         assertThat(r.code()).isEqualTo(1001);
         assertThat(r.reason()).isEqualTo("kicked for testing");
@@ -211,5 +211,150 @@ abstract class AbstractGatewayContractTest {
         final GameClient c = connect(g, "gina");
         g.shutdown(Duration.ofSeconds(2));
         assertThat(c.closeFuture().get(5, TimeUnit.SECONDS).code()).isEqualTo(CloseCodes.SHUTDOWN);
+    }
+
+    /** Records the life-cycle callbacks a gateway makes. */
+    static final class Events implements SessionListener {
+        final java.util.concurrent.CopyOnWriteArrayList<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public void onOpen(final Session session) {
+            seen.add("open");
+        }
+
+        @Override
+        public void onDetach(final Session session) {
+            seen.add("detach");
+        }
+
+        @Override
+        public void onResume(final Session session) {
+            seen.add("resume");
+        }
+
+        @Override
+        public void onClose(final Session session, final CloseReason reason) {
+            seen.add("close:" + CloseCodes.name(reason.code()));
+        }
+    }
+
+    /** An application message of about {@code bytes} bytes that clients ignore (type 0x1001). */
+    static java.nio.ByteBuffer filler(final int bytes) {
+        final java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putShort(0, (short) (NetTestSupport.ECHO + 1));
+        return b;
+    }
+
+    @Test
+    void slowConsumerSkipsDroppableThenIsClosedWhileOthersKeepWorking() throws Exception {
+        final Gateway g = start(Gateway.builder().writeBufferWaterMark(8 * 1024, 32 * 1024).maxQueuedReliableBytes(256 * 1024)
+            .closeTimeout(Duration.ofMillis(200)));
+        final GameClient slow = connect(g, "slow");
+        final NetTestSupport.Recorder rec = new NetTestSupport.Recorder();
+        final GameClient good = client(g, "good").listener(rec).build().connect().get(5, TimeUnit.SECONDS);
+        await(() -> g.sessions().get(slow.sessionId()) != null);
+        final Session s = g.sessions().get(slow.sessionId());
+        slow.autoRead(false);
+        final java.nio.ByteBuffer msg = filler(1024);
+        int skipped = 0;
+        for (int i = 0; i < 200_000 && skipped == 0; i++) {
+            if (!s.send(msg, org.mmosdk.core.peer.Delivery.DROPPABLE)) {
+                skipped++;
+            }
+            if ((i & 15) == 0) {
+                s.flush();
+            }
+        }
+        assertThat(skipped).isPositive();
+        assertThat(stats.counter("net.messages.skipped", "").get()).isPositive();
+        assertThat(s.isOpen()).isTrue();
+        for (int i = 0; i < 200_000 && s.closeReason() == null; i++) {
+            s.send(msg, org.mmosdk.core.peer.Delivery.RELIABLE);
+            if ((i & 15) == 0) {
+                s.flush();
+            }
+        }
+        assertThat(s.closeReason()).isNotNull();
+        assertThat(s.closeReason().code()).isEqualTo(CloseCodes.SLOW_CONSUMER);
+        assertThat(s.send(msg, org.mmosdk.core.peer.Delivery.RELIABLE)).isFalse();
+        await(() -> g.sessions().get(slow.sessionId()) == null);
+        good.send(NetTestSupport.echo(77));
+        good.flush();
+        await(() -> rec.seqs.contains(77L));
+    }
+
+    @Test
+    void resumeReattachesTheSameSessionAndResendsWhatWasNotAcknowledged() throws Exception {
+        final Events events = new Events();
+        final Gateway g = start(Gateway.builder().resume(Duration.ofSeconds(10), 1024, 1 << 20).listener(events));
+        final NetTestSupport.Recorder rec = new NetTestSupport.Recorder();
+        final GameClient c = client(g, "rita").listener(rec).build().connect().get(5, TimeUnit.SECONDS);
+        assertThat(c.canResume()).isTrue();
+        await(() -> g.sessions().get(c.sessionId()) != null);
+        final Session s = g.sessions().get(c.sessionId());
+        s.attr(io.netty.util.AttributeKey.<String>valueOf("player")).set("rita#1");
+        for (int i = 1; i <= 5; i++) {
+            s.send(NetTestSupport.echo(i));
+        }
+        s.flush();
+        await(() -> rec.seqs.size() == 5);
+        assertThat(c.receivedSeq()).isEqualTo(5);
+        c.abort().get(5, TimeUnit.SECONDS);
+        await(s::isDetached);
+        assertThat(s.isOpen()).isTrue();
+        for (int i = 6; i <= 10; i++) {
+            assertThat(s.send(NetTestSupport.echo(i))).isTrue();
+        }
+        assertThat(s.send(NetTestSupport.echo(99), org.mmosdk.core.peer.Delivery.DROPPABLE)).isFalse();
+        s.flush();
+        assertThat(c.resume().get(5, TimeUnit.SECONDS)).isSameAs(c);
+        await(() -> rec.seqs.size() >= 10);
+        assertThat(g.sessions().get(c.sessionId())).isSameAs(s);
+        assertThat(s.attr(io.netty.util.AttributeKey.<String>valueOf("player")).get()).isEqualTo("rita#1");
+        s.send(NetTestSupport.echo(11));
+        s.flush();
+        await(() -> rec.seqs.contains(11L));
+        assertThat(rec.seqs).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L);
+        assertThat(events.seen).containsExactly("open", "detach", "resume");
+        assertThat(stats.counter("net.resumes", "").get()).isEqualTo(1);
+        // the client's own messages work on the new connection
+        c.send(NetTestSupport.echo(12));
+        c.flush();
+        await(() -> rec.seqs.contains(12L));
+        c.close().get(5, TimeUnit.SECONDS);
+        await(() -> events.seen.size() == 4);
+        assertThat(events.seen.get(3)).isEqualTo("close:NORMAL");
+    }
+
+    @Test
+    void resumeAfterTheGracePeriodIsRejectedAndTheSessionClosedWithReason() throws Exception {
+        final Events events = new Events();
+        final Gateway g = start(Gateway.builder().resume(Duration.ofMillis(150), 64, 64 * 1024).listener(events));
+        final GameClient c = connect(g, "sam");
+        await(() -> g.sessions().get(c.sessionId()) != null);
+        final Session s = g.sessions().get(c.sessionId());
+        c.abort().get(5, TimeUnit.SECONDS);
+        assertThat(s.closeFuture().await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(s.closeReason().code()).isEqualTo(CloseCodes.RESUME_EXPIRED);
+        assertThat(events.seen).containsExactly("open", "detach", "close:RESUME_EXPIRED");
+        assertThat(g.sessions().sessionCount()).isZero();
+        assertThatThrownBy(() -> c.resume().get(5, TimeUnit.SECONDS)).cause()
+            .satisfies(e -> assertThat(((HandshakeRejectedException) e).reason().code()).isEqualTo(CloseCodes.RESUME_FAILED));
+    }
+
+    @Test
+    void unacknowledgedWindowOverflowClosesTheSession() throws Exception {
+        final Gateway g = start(Gateway.builder().resume(Duration.ofSeconds(5), 16, 64 * 1024));
+        final GameClient c = connect(g, "ned");
+        await(() -> g.sessions().get(c.sessionId()) != null);
+        final Session s = g.sessions().get(c.sessionId());
+        c.abort().get(5, TimeUnit.SECONDS);
+        await(s::isDetached);
+        for (int i = 0; i < 16; i++) {
+            assertThat(s.send(NetTestSupport.echo(i))).isTrue();
+        }
+        assertThat(s.send(NetTestSupport.echo(17))).isFalse();
+        assertThat(s.closeFuture().await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(s.closeReason().code()).isEqualTo(CloseCodes.SLOW_CONSUMER);
     }
 }

@@ -17,7 +17,7 @@ class GatewayBuilderTest {
         assertThatThrownBy(() -> Gateway.builder().maxConnections(10, 20))
             .hasMessage("maxConnectionsPerIp must be in [1, maxConnections=10], was 20");
         assertThatThrownBy(() -> Gateway.builder().rateLimit(0, 10, RateLimitPolicy.DROP))
-            .hasMessage("rateLimit perSecond must be in [1, 1000000], was 0");
+            .hasMessage("rateLimit perSecond must be in [1, 1000000000], was 0");
         assertThatThrownBy(() -> Gateway.builder().heartbeat(Duration.ofSeconds(2), Duration.ofSeconds(1)))
             .hasMessage("idleTimeout (1000 ms) must be greater than pingInterval (2000 ms)");
         assertThatThrownBy(() -> Gateway.builder().helloTimeout(Duration.ofMillis(1)))

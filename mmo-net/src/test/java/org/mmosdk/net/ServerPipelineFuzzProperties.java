@@ -43,7 +43,7 @@ class ServerPipelineFuzzProperties {
 
     @Provide
     Arbitrary<List<byte[]>> frames() {
-        final Arbitrary<Integer> types = Arbitraries.oneOf(Arbitraries.of(1, 2, 3, 0x100, 0x101, 0x102, 0x1000, 0x1001),
+        final Arbitrary<Integer> types = Arbitraries.oneOf(Arbitraries.of(1, 2, 3, 0x100, 0x101, 0x102, 0x103, 0x104, 0x1000, 0x1001),
             Arbitraries.integers().between(0, 0xFFFF));
         final Arbitrary<byte[]> payloads = Arbitraries.bytes().array(byte[].class).ofMaxSize(600);
         return Combinators.combine(types, payloads).as((type, payload) -> {

@@ -16,7 +16,8 @@ public interface ClientListener {
     }
 
     /**
-     * The connection closed (once), with the reason the server gave or {@code CONNECTION_LOST}.
+     * A connection closed (once per connection: a resumed client may see it again for the next one), with the reason
+     * the server gave or {@code CONNECTION_LOST}.
      *
      * @param client the client
      * @param reason why

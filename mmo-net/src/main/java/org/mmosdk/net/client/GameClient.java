@@ -43,6 +43,7 @@ import org.mmosdk.net.internal.RttEstimator;
 import org.mmosdk.net.internal.TcpFrameDecoder;
 import org.mmosdk.net.internal.Transports;
 import org.mmosdk.net.wire.fb.Reject;
+import org.mmosdk.net.wire.fb.Seq;
 import org.mmosdk.net.wire.fb.Welcome;
 
 /**
@@ -73,6 +74,7 @@ public final class GameClient {
             .register(MessageTypes.CLOSE, core.table(Close.class), 512, (c, t, p) -> c.onClose(p))
             .register(NetMessageTypes.WELCOME, net.table(Welcome.class), 256, (c, t, p) -> c.onWelcome(p))
             .register(NetMessageTypes.REJECT, net.table(Reject.class), 512, (c, t, p) -> c.onReject(p))
+            .register(NetMessageTypes.SEQ, net.table(Seq.class), 64, (c, t, p) -> c.onSeq(p))
             .build();
     }
 
@@ -85,12 +87,22 @@ public final class GameClient {
         final Close close = new Close();
         final Welcome welcome = new Welcome();
         final Reject reject = new Reject();
+        final Seq seq = new Seq();
     }
+
+    /** Acknowledge after this many reliable messages (and on every server Ping). */
+    private static final int ACK_EVERY = 16;
 
     private final Builder settings;
     private final FrameFormat format;
-    private final CompletableFuture<GameClient> connected = new CompletableFuture<>();
-    private final CompletableFuture<CloseReason> closed = new CompletableFuture<>();
+    private volatile CompletableFuture<GameClient> connected = new CompletableFuture<>();
+    private volatile CompletableFuture<CloseReason> closed = new CompletableFuture<>();
+    private volatile byte[] resumeToken;
+    private volatile boolean resuming;
+    /** Highest reliable sequence number received (I/O thread writes; read by {@link #resume()}). */
+    private volatile long received;
+    private long pendingSeq;
+    private long lastAcked;
     private final RttEstimator rtt = new RttEstimator();
     private volatile Channel channel;
     private volatile long sessionId;
@@ -132,6 +144,34 @@ public final class GameClient {
      * @return completes with this client after Welcome, or fails (Reject, close, connection error)
      */
     public CompletableFuture<GameClient> connect() {
+        return open();
+    }
+
+    /**
+     * Resumes the session on a new connection after the previous one closed: sends the resume token from Welcome and
+     * the highest reliable sequence number received; the server answers Welcome with the same session id and resends
+     * the reliable messages after it (duplicates are discarded here).
+     *
+     * @return completes with this client after the resuming Welcome, or fails (e.g. Reject with
+     *     {@link CloseCodes#RESUME_FAILED} once the server's grace period is over)
+     * @throws IllegalStateException if the server offered no resume token, or the previous connection is not closed yet
+     */
+    public CompletableFuture<GameClient> resume() {
+        if (resumeToken == null) {
+            throw new IllegalStateException("the server offered no resume token (resume is off, or no Welcome yet)");
+        }
+        if (!closed.isDone()) {
+            throw new IllegalStateException("the connection is still open; resume after closeFuture() completed");
+        }
+        welcomed = false;
+        closeReason = null;
+        resuming = true;
+        connected = new CompletableFuture<>();
+        closed = new CompletableFuture<>();
+        return open();
+    }
+
+    private CompletableFuture<GameClient> open() {
         final Bootstrap b = new Bootstrap()
             .group(settings.group)
             .channel(Transports.socketChannel(settings.group))
@@ -154,7 +194,7 @@ public final class GameClient {
                     } else {
                         p.addLast(new TcpFrameDecoder(settings.maxFrameBytes));
                     }
-                    p.addLast(new Handler());
+                    p.addLast(new Handler(connected, closed));
                 }
             });
         final InetSocketAddress target = settings.webSocket != null
@@ -186,6 +226,56 @@ public final class GameClient {
      */
     public int tickRateHz() {
         return tickRateHz;
+    }
+
+    /**
+     * Whether the server offered a resume token (the gateway has resume on).
+     *
+     * @return true if {@link #resume()} can be tried after a drop
+     */
+    public boolean canResume() {
+        return resumeToken != null;
+    }
+
+    /**
+     * The highest reliable sequence number received (0 if resume is off or nothing reliable arrived).
+     *
+     * @return the sequence number
+     */
+    public long receivedSeq() {
+        return received;
+    }
+
+    /**
+     * Drops the connection without telling the server (as a network failure would); the session can then be
+     * {@link #resume() resumed}.
+     *
+     * @return completes when closed
+     */
+    public CompletableFuture<CloseReason> abort() {
+        final Channel ch = channel;
+        final CompletableFuture<CloseReason> f = closed;
+        if (ch != null) {
+            ch.eventLoop().execute(() -> {
+                if (closeReason == null) {
+                    closeReason = new CloseReason(CloseCodes.CONNECTION_LOST, "aborted by the client");
+                }
+                ch.close();
+            });
+        }
+        return f;
+    }
+
+    /**
+     * Stops or resumes reading from the socket (Netty's auto-read), e.g. to play a slow consumer in tests.
+     *
+     * @param read false to stop reading
+     */
+    public void autoRead(final boolean read) {
+        final Channel ch = channel;
+        if (ch != null) {
+            ch.config().setAutoRead(read);
+        }
     }
 
     /**
@@ -292,7 +382,9 @@ public final class GameClient {
     }
 
     private void sendHello() {
-        write(Control.hello(STATES.get().writer, settings.protocolVersion, settings.credentials, null, settings.clientName), true);
+        final byte[] token = resuming ? resumeToken : null;
+        write(Control.hello(STATES.get().writer, settings.protocolVersion, settings.credentials, token, settings.clientName,
+            token == null ? 0 : received), true);
     }
 
     private void onFrame(final ByteBuf frame) {
@@ -307,7 +399,18 @@ public final class GameClient {
                 protocolError(d.lastError());
             }
         } else if (welcomed) {
+            final long seq = pendingSeq;
+            if (seq != 0) {
+                pendingSeq = 0;
+                if (seq <= received) {
+                    return; // resent after a resume, already delivered
+                }
+                received = seq;
+            }
             settings.listener.onMessage(this, type, frame);
+            if (received - lastAcked >= ACK_EVERY) {
+                sendAck();
+            }
         } else {
             protocolError("application message before Welcome");
         }
@@ -320,7 +423,23 @@ public final class GameClient {
         channel.close();
     }
 
+    void onSeq(final ByteBuffer p) {
+        if (!welcomed) {
+            protocolError("Seq before Welcome");
+            return;
+        }
+        pendingSeq = Seq.getRootAsSeq(p, STATES.get().seq).seq();
+    }
+
+    private void sendAck() {
+        lastAcked = received;
+        write(Control.ack(STATES.get().writer, received), true);
+    }
+
     void onPing(final ByteBuffer p) {
+        if (received > lastAcked && welcomed) {
+            sendAck();
+        }
         if (settings.answerPings) {
             final State s = STATES.get();
             final Ping ping = Ping.getRootAsPing(p, s.ping);
@@ -350,6 +469,21 @@ public final class GameClient {
             return;
         }
         final Welcome w = Welcome.getRootAsWelcome(p, STATES.get().welcome);
+        if (resuming && (!w.resumed() || w.sessionId() != sessionId)) {
+            protocolError("asked to resume session " + sessionId + " but got a Welcome for " + w.sessionId());
+            return;
+        }
+        if (!resuming) {
+            final ByteBuffer token = w.resumeTokenAsByteBuffer();
+            if (token != null && token.hasRemaining()) {
+                final byte[] t = new byte[token.remaining()];
+                token.get(t);
+                resumeToken = t;
+            }
+        }
+        resuming = false;
+        pendingSeq = 0;
+        lastAcked = received;
         sessionId = w.sessionId();
         tickRateHz = w.tickRateHz();
         welcomed = true;
@@ -371,7 +505,16 @@ public final class GameClient {
         closed.complete(closeReason);
     }
 
+    /** One connection's handler; completes that connection's futures (a resume makes new ones). */
     private final class Handler extends ChannelInboundHandlerAdapter {
+        private final CompletableFuture<GameClient> connectedOfThis;
+        private final CompletableFuture<CloseReason> closedOfThis;
+
+        Handler(final CompletableFuture<GameClient> connected, final CompletableFuture<CloseReason> closed) {
+            this.connectedOfThis = connected;
+            this.closedOfThis = closed;
+        }
+
         @Override
         public void handlerAdded(final ChannelHandlerContext ctx) {
             channel = ctx.channel();
@@ -411,10 +554,10 @@ public final class GameClient {
             if (closeReason == null) {
                 closeReason = new CloseReason(CloseCodes.CONNECTION_LOST, "connection lost");
             }
-            if (!connected.isDone()) {
-                fail(closeReason);
+            if (!connectedOfThis.isDone()) {
+                connectedOfThis.completeExceptionally(new HandshakeRejectedException(closeReason));
             }
-            closed.complete(closeReason);
+            closedOfThis.complete(closeReason);
             if (welcomed) {
                 settings.listener.onClose(GameClient.this, closeReason);
             }

@@ -10,8 +10,10 @@ import org.mmosdk.core.wire.fb.Close;
 import org.mmosdk.core.wire.fb.Ping;
 import org.mmosdk.core.wire.fb.Pong;
 import org.mmosdk.net.NetMessageTypes;
+import org.mmosdk.net.wire.fb.Ack;
 import org.mmosdk.net.wire.fb.Hello;
 import org.mmosdk.net.wire.fb.Reject;
+import org.mmosdk.net.wire.fb.Seq;
 import org.mmosdk.net.wire.fb.Welcome;
 
 /**
@@ -78,11 +80,51 @@ public final class Control {
      */
     public static ByteBuffer hello(
         final EnvelopeWriter w, final int version, final byte[] credentials, final byte[] resumeToken, final String clientName) {
+        return hello(w, version, credentials, resumeToken, clientName, 0);
+    }
+
+    /**
+     * A Hello, possibly resuming a session.
+     *
+     * @param w the calling thread's writer
+     * @param version protocol version
+     * @param credentials opaque credentials, may be empty
+     * @param resumeToken may be null
+     * @param clientName may be null
+     * @param lastSeq highest reliable sequence number received, with a resume token
+     * @return the envelope
+     */
+    public static ByteBuffer hello(final EnvelopeWriter w, final int version, final byte[] credentials,
+        final byte[] resumeToken, final String clientName, final long lastSeq) {
         final FlatBufferBuilder b = w.begin(NetMessageTypes.HELLO);
         final int c = Hello.createCredentialsVector(b, credentials);
         final int t = resumeToken == null ? 0 : Hello.createResumeTokenVector(b, resumeToken);
         final int n = clientName == null ? 0 : b.createString(clientName);
-        return w.finish(Hello.createHello(b, version, c, t, n));
+        return w.finish(Hello.createHello(b, version, c, t, n, lastSeq));
+    }
+
+    /**
+     * A Seq marker: the next application message is reliable message {@code seq}.
+     *
+     * @param w the calling thread's writer
+     * @param seq sequence number, from 1
+     * @return the envelope
+     */
+    public static ByteBuffer seq(final EnvelopeWriter w, final long seq) {
+        final FlatBufferBuilder b = w.begin(NetMessageTypes.SEQ);
+        return w.finish(Seq.createSeq(b, seq));
+    }
+
+    /**
+     * An Ack of every reliable message up to {@code seq}.
+     *
+     * @param w the calling thread's writer
+     * @param seq highest sequence number received
+     * @return the envelope
+     */
+    public static ByteBuffer ack(final EnvelopeWriter w, final long seq) {
+        final FlatBufferBuilder b = w.begin(NetMessageTypes.ACK);
+        return w.finish(Ack.createAck(b, seq));
     }
 
     /**
@@ -94,13 +136,14 @@ public final class Control {
      * @param tickRateHz server tick rate
      * @param serverNanos server monotonic clock
      * @param epochMillis server wall clock
+     * @param resumed whether an existing session was re-attached
      * @return the envelope
      */
     public static ByteBuffer welcome(final EnvelopeWriter w, final long sessionId, final byte[] resumeToken,
-        final int tickRateHz, final long serverNanos, final long epochMillis) {
+        final int tickRateHz, final long serverNanos, final long epochMillis, final boolean resumed) {
         final FlatBufferBuilder b = w.begin(NetMessageTypes.WELCOME);
-        final int t = Welcome.createResumeTokenVector(b, resumeToken);
-        return w.finish(Welcome.createWelcome(b, sessionId, t, tickRateHz, serverNanos, epochMillis));
+        final int t = resumeToken == null ? 0 : Welcome.createResumeTokenVector(b, resumeToken);
+        return w.finish(Welcome.createWelcome(b, sessionId, t, tickRateHz, serverNanos, epochMillis, resumed));
     }
 
     /**

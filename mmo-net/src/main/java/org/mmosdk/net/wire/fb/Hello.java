@@ -41,7 +41,7 @@ public final class Hello extends Table {
   public ByteBuffer credentialsAsByteBuffer() { return __vector_as_bytebuffer(6, 1); }
   public ByteBuffer credentialsInByteBuffer(ByteBuffer _bb) { return __vector_in_bytebuffer(_bb, 6, 1); }
   /**
-   * from an earlier Welcome, to resume a session (not honoured yet)
+   * from an earlier Welcome, to resume that session on this new connection (credentials are then not checked)
    */
   public int resumeToken(int j) { int o = __offset(8); return o != 0 ? bb.get(__vector(o) + j * 1) & 0xFF : 0; }
   public int resumeTokenLength() { int o = __offset(8); return o != 0 ? __vector_len(o) : 0; }
@@ -55,13 +55,19 @@ public final class Hello extends Table {
   public String clientName() { int o = __offset(10); return o != 0 ? __string(o + bb_pos) : null; }
   public ByteBuffer clientNameAsByteBuffer() { return __vector_as_bytebuffer(10, 1); }
   public ByteBuffer clientNameInByteBuffer(ByteBuffer _bb) { return __vector_in_bytebuffer(_bb, 10, 1); }
+  /**
+   * with resume_token: the highest reliable sequence number the client has received (0 if none)
+   */
+  public long lastSeq() { int o = __offset(12); return o != 0 ? bb.getLong(o + bb_pos) : 0L; }
 
   public static int createHello(FlatBufferBuilder builder,
       int protocolVersion,
       int credentialsOffset,
       int resumeTokenOffset,
-      int clientNameOffset) {
-    builder.startTable(4);
+      int clientNameOffset,
+      long lastSeq) {
+    builder.startTable(5);
+    Hello.addLastSeq(builder, lastSeq);
     Hello.addClientName(builder, clientNameOffset);
     Hello.addResumeToken(builder, resumeTokenOffset);
     Hello.addCredentials(builder, credentialsOffset);
@@ -69,7 +75,7 @@ public final class Hello extends Table {
     return Hello.endHello(builder);
   }
 
-  public static void startHello(FlatBufferBuilder builder) { builder.startTable(4); }
+  public static void startHello(FlatBufferBuilder builder) { builder.startTable(5); }
   public static void addProtocolVersion(FlatBufferBuilder builder, int protocolVersion) { builder.addShort(0, (short) protocolVersion, (short) 0); }
   public static void addCredentials(FlatBufferBuilder builder, int credentialsOffset) { builder.addOffset(1, credentialsOffset, 0); }
   public static int createCredentialsVector(FlatBufferBuilder builder, byte[] data) { return builder.createByteVector(data); }
@@ -80,6 +86,7 @@ public final class Hello extends Table {
   public static int createResumeTokenVector(FlatBufferBuilder builder, ByteBuffer data) { return builder.createByteVector(data); }
   public static void startResumeTokenVector(FlatBufferBuilder builder, int numElems) { builder.startVector(1, numElems, 1); }
   public static void addClientName(FlatBufferBuilder builder, int clientNameOffset) { builder.addOffset(3, clientNameOffset, 0); }
+  public static void addLastSeq(FlatBufferBuilder builder, long lastSeq) { builder.addLong(4, lastSeq, 0L); }
   public static int endHello(FlatBufferBuilder builder) {
     int o = builder.endTable();
     return o;

@@ -46,23 +46,30 @@ public final class Welcome extends Table {
    * server's wall clock, milliseconds since the Unix epoch
    */
   public long serverEpochMillis() { int o = __offset(12); return o != 0 ? bb.getLong(o + bb_pos) : 0L; }
+  /**
+   * true if the Hello's resume_token re-attached an existing session (same session_id); the server then resends
+   * the reliable messages after Hello.last_seq
+   */
+  public boolean resumed() { int o = __offset(14); return o != 0 ? 0!=bb.get(o + bb_pos) : false; }
 
   public static int createWelcome(FlatBufferBuilder builder,
       long sessionId,
       int resumeTokenOffset,
       int tickRateHz,
       long serverNanos,
-      long serverEpochMillis) {
-    builder.startTable(5);
+      long serverEpochMillis,
+      boolean resumed) {
+    builder.startTable(6);
     Welcome.addServerEpochMillis(builder, serverEpochMillis);
     Welcome.addServerNanos(builder, serverNanos);
     Welcome.addSessionId(builder, sessionId);
     Welcome.addResumeToken(builder, resumeTokenOffset);
     Welcome.addTickRateHz(builder, tickRateHz);
+    Welcome.addResumed(builder, resumed);
     return Welcome.endWelcome(builder);
   }
 
-  public static void startWelcome(FlatBufferBuilder builder) { builder.startTable(5); }
+  public static void startWelcome(FlatBufferBuilder builder) { builder.startTable(6); }
   public static void addSessionId(FlatBufferBuilder builder, long sessionId) { builder.addLong(0, sessionId, 0L); }
   public static void addResumeToken(FlatBufferBuilder builder, int resumeTokenOffset) { builder.addOffset(1, resumeTokenOffset, 0); }
   public static int createResumeTokenVector(FlatBufferBuilder builder, byte[] data) { return builder.createByteVector(data); }
@@ -71,6 +78,7 @@ public final class Welcome extends Table {
   public static void addTickRateHz(FlatBufferBuilder builder, int tickRateHz) { builder.addShort(2, (short) tickRateHz, (short) 0); }
   public static void addServerNanos(FlatBufferBuilder builder, long serverNanos) { builder.addLong(3, serverNanos, 0L); }
   public static void addServerEpochMillis(FlatBufferBuilder builder, long serverEpochMillis) { builder.addLong(4, serverEpochMillis, 0L); }
+  public static void addResumed(FlatBufferBuilder builder, boolean resumed) { builder.addBoolean(5, resumed, false); }
   public static int endWelcome(FlatBufferBuilder builder) {
     int o = builder.endTable();
     return o;
