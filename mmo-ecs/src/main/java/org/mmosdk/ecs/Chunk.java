@@ -49,11 +49,13 @@ public final class Chunk {
      */
     final long[][][] ringBits;
     final int[][] ringTick;
+    /** The extra ring (index = component count) of rows that arrived: created, moved in, restored. */
+    final int arrivals;
     /**
-     * Per component slot: the last tick at which a row received ticks from elsewhere (a move or a restore). While no
-     * such event happened after T, every candidate bit for "changed since T" is exact and needs no tick check.
+     * The last tick at which a row received ticks from elsewhere (a move or a restore). While no such event happened
+     * after T, every candidate bit for "changed since T" is exact and needs no tick check.
      */
-    final int[] lastMoveTick;
+    int lastMoveTick;
 
     Chunk(final Archetype archetype, final int index, final int capacity) {
         this.archetype = archetype;
@@ -66,9 +68,9 @@ public final class Chunk {
         this.maxChanged = new int[slots];
         this.maxAdded = new int[slots];
         this.bulkChanged = new int[slots];
-        this.ringBits = new long[slots][RING][];
-        this.ringTick = new int[slots][RING];
-        this.lastMoveTick = new int[slots];
+        this.ringBits = new long[slots + 1][RING][];
+        this.ringTick = new int[slots + 1][RING];
+        this.arrivals = slots;
         allocate(Math.min(FIRST_ALLOCATION, capacity));
     }
 
@@ -81,6 +83,8 @@ public final class Chunk {
             for (int s = 0; s < changed.length; s++) {
                 changed[s] = new int[length];
                 added[s] = new int[length];
+            }
+            for (int s = 0; s < ringBits.length; s++) {
                 for (int k = 0; k < RING; k++) {
                     ringBits[s][k] = new long[(length + 63) >>> 6];
                 }
@@ -93,6 +97,8 @@ public final class Chunk {
             for (int s = 0; s < changed.length; s++) {
                 changed[s] = Arrays.copyOf(changed[s], length);
                 added[s] = Arrays.copyOf(added[s], length);
+            }
+            for (int s = 0; s < ringBits.length; s++) {
                 for (int k = 0; k < RING; k++) {
                     ringBits[s][k] = Arrays.copyOf(ringBits[s][k], (length + 63) >>> 6);
                 }
@@ -322,19 +328,22 @@ public final class Chunk {
         setBit(slot, row, tick);
     }
 
-    /** Stamps a new row: every component added and changed at {@code tick}. */
+    /** Stamps a new row: every component added and changed at {@code tick}; one arrival bit for all of them. */
     void stampNew(final int row, final int tick) {
         for (int s = 0; s < changed.length; s++) {
             changed[s][row] = tick;
             added[s][row] = tick;
             maxChanged[s] = tick;
             maxAdded[s] = tick;
-            setBit(s, row, tick);
         }
+        setBit(arrivals, row, tick);
     }
 
-    /** A row arrives (moved from elsewhere) with its own ticks; {@code now} marks it as a change candidate. */
-    void receive(final int slot, final int row, final int changedTick, final int addedTick, final int now) {
+    /**
+     * A row's component arrives (moved from elsewhere) with its own ticks; the caller then calls {@link #arrived} once
+     * for the row.
+     */
+    void receive(final int slot, final int row, final int changedTick, final int addedTick) {
         materializeBulk(slot);
         changed[slot][row] = changedTick;
         added[slot][row] = addedTick;
@@ -344,16 +353,18 @@ public final class Chunk {
         if (addedTick - maxAdded[slot] > 0) {
             maxAdded[slot] = addedTick;
         }
-        setBit(slot, row, now);
-        lastMoveTick[slot] = now;
     }
 
     /** Moves a row's ticks to another row of this chunk (the bulk stamp applies to both alike). */
-    void moveWithin(final int slot, final int from, final int to, final int now) {
+    void moveWithin(final int slot, final int from, final int to) {
         changed[slot][to] = changed[slot][from];
         added[slot][to] = added[slot][from];
-        setBit(slot, to, now);
-        lastMoveTick[slot] = now;
+    }
+
+    /** Marks a row that received ticks from elsewhere at {@code now} as a candidate for every "since" query. */
+    void arrived(final int row, final int now) {
+        setBit(arrivals, row, now);
+        lastMoveTick = now;
     }
 
     /** The change tick of a row including a pending bulk stamp. */
@@ -412,18 +423,18 @@ public final class Chunk {
             Arrays.fill(maxAdded, 0);
             Arrays.fill(bulkChanged, 0);
         }
-        for (int s = 0; s < changed.length; s++) {
+        for (int s = 0; s < ringTick.length; s++) {
             for (int k = 0; k < RING; k++) {
                 if (ringTick[s][k] - now > 0) {
                     ringTick[s][k] = 0;
                 }
             }
-            final long[] bits = claim(s, now);
-            if (bits != null) {
-                Arrays.fill(bits, 0, (size + 63) >>> 6, -1L);
-            }
-            lastMoveTick[s] = now;
         }
+        final long[] bits = claim(arrivals, now);
+        if (bits != null) {
+            Arrays.fill(bits, 0, (size + 63) >>> 6, -1L);
+        }
+        lastMoveTick = now;
     }
 
     /**
@@ -477,48 +488,49 @@ public final class Chunk {
         if (now - since >= RING) {
             return collect(changed[slot], since, rows);
         }
-        // candidates: rows with a bit in a ring entry of a tick in (since, now]; each is checked against its tick
+        // candidates: rows stamped, or arrived, at a tick in (since, now]
+        return collectCandidates(slot, true, changed[slot], since, now, rows);
+    }
+
+    /**
+     * Rows with a bit in a ring entry of a tick in (since, now] — the slot's own stamps (if {@code stamps}) and the
+     * arrivals — whose tick in {@code ticks} is after {@code since}.
+     */
+    private int collectCandidates(
+        final int slot, final boolean stamps, final int[] ticks, final int since, final int now, final int[] rows) {
         final long[][] ring = ringBits[slot];
         final int[] held = ringTick[slot];
+        final long[][] arrived = ringBits[arrivals];
+        final int[] arrivedHeld = ringTick[arrivals];
         int mask = 0;
+        int arrivedMask = 0;
         for (int k = 0; k < RING; k++) {
             final int t = held[k];
-            if (t != 0 && t - since > 0 && now - t >= 0) {
+            if (stamps && t != 0 && t - since > 0 && now - t >= 0) {
                 mask |= 1 << k;
             }
+            final int a = arrivedHeld[k];
+            if (a != 0 && a - since > 0 && now - a >= 0) {
+                arrivedMask |= 1 << k;
+            }
         }
-        final int[] ticks = changed[slot];
         final int words = (size + 63) >>> 6;
+        final boolean exact = lastMoveTick - since <= 0;
         int n = 0;
-        if (lastMoveTick[slot] - since <= 0) {
-            // no row arrived from elsewhere after `since`: every candidate bit is a row stamped after it
-            for (int w = 0; w < words; w++) {
-                long word = 0;
-                for (int m = mask; m != 0; m &= m - 1) {
-                    word |= ring[Integer.numberOfTrailingZeros(m)][w];
-                }
-                n = collectExact(word, w, rows, n);
+        for (int w = 0; w < words; w++) {
+            long word = 0;
+            for (int m = mask; m != 0; m &= m - 1) {
+                word |= ring[Integer.numberOfTrailingZeros(m)][w];
             }
-            return n;
-        }
-        if (Integer.bitCount(mask) == 1) {
-            final long[] bits = ring[Integer.numberOfTrailingZeros(mask)];
-            for (int w = 0; w < words; w++) {
-                n = collectWord(bits[w], w, ticks, since, rows, n);
+            for (int m = arrivedMask; m != 0; m &= m - 1) {
+                word |= arrived[Integer.numberOfTrailingZeros(m)][w];
             }
-        } else {
-            for (int w = 0; w < words; w++) {
-                long word = 0;
-                for (int m = mask; m != 0; m &= m - 1) {
-                    word |= ring[Integer.numberOfTrailingZeros(m)][w];
-                }
-                n = collectWord(word, w, ticks, since, rows, n);
-            }
+            // exact: no row arrived from elsewhere after `since`, so every candidate was stamped after it
+            n = exact ? collectExact(word, w, rows, n) : collectWord(word, w, ticks, since, rows, n);
         }
         return n;
     }
 
-    /** Appends the indices of the set bits of {@code bits} (bits beyond {@code size} masked off) to {@code rows}. */
     private int collectExact(final long bits, final int w, final int[] rows, int n) {
         final int base = w << 6;
         final int rest = size - base;
@@ -556,7 +568,15 @@ public final class Chunk {
         if (rows.length < size + ROW_SLACK) {
             throw tooSmall(rows);
         }
-        return maxAdded[slot] - since <= 0 ? 0 : collect(added[slot], since, rows);
+        if (maxAdded[slot] - since <= 0) {
+            return 0;
+        }
+        final int now = archetype.world.tick;
+        if (now - since >= RING) {
+            return collect(added[slot], since, rows);
+        }
+        // a component is added only to a row that arrives (created, or moved to this archetype)
+        return collectCandidates(slot, false, added[slot], since, now, rows);
     }
 
     private int collect(final int[] ticks, final int since, final int[] rows) {

@@ -357,11 +357,12 @@ public final class World {
         for (int s = 0; s < srcSlot.length; s++) {
             final int ss = srcSlot[s];
             if (ss >= 0) {
-                dst.receive(s, row, src.effectiveChanged(ss, srcRow), src.added[ss][srcRow], t);
+                dst.receive(s, row, src.effectiveChanged(ss, srcRow), src.added[ss][srcRow]);
             } else {
-                dst.receive(s, row, t, t, t);
+                dst.receive(s, row, t, t);
             }
         }
+        dst.arrived(row, t);
         removeRow(src, srcRow);
         chunkOf[index] = dst;
         rowOf[index] = row;
@@ -379,15 +380,16 @@ public final class World {
             for (int c = 0; c < kinds.length; c++) {
                 kinds[c].copy(last.columns[c], lastRow, chunk.columns[c], row);
             }
-            final int t = tick;
-            for (int s = 0; s < chunk.changed.length; s++) {
-                final int movedChanged = last.effectiveChanged(s, lastRow);
-                if (chunk == last) {
-                    chunk.moveWithin(s, lastRow, row, t);
-                } else {
-                    chunk.receive(s, row, movedChanged, last.added[s][lastRow], t);
+            if (chunk == last) {
+                for (int s = 0; s < chunk.changed.length; s++) {
+                    chunk.moveWithin(s, lastRow, row);
+                }
+            } else {
+                for (int s = 0; s < chunk.changed.length; s++) {
+                    chunk.receive(s, row, last.effectiveChanged(s, lastRow), last.added[s][lastRow]);
                 }
             }
+            chunk.arrived(row, tick);
             final int movedIndex = EntityIds.index(moved);
             chunkOf[movedIndex] = chunk;
             rowOf[movedIndex] = row;
