@@ -531,15 +531,34 @@ public final class Chunk {
         return n;
     }
 
-    private int collectExact(final long bits, final int w, final int[] rows, int n) {
+    /**
+     * Appends the indices of the set bits of {@code bits} (bits beyond {@code size} masked off) to {@code rows}, eight
+     * per round so the loop's trip count is predictable; may write up to 7 entries past the returned count.
+     */
+    private int collectExact(final long bits, final int w, final int[] rows, final int n) {
         final int base = w << 6;
         final int rest = size - base;
         long word = rest >= 64 ? bits : bits & ((1L << rest) - 1);
-        while (word != 0) {
-            rows[n++] = base + Long.numberOfTrailingZeros(word);
+        final int count = Long.bitCount(word);
+        for (int k = n, end = n + count; k < end; k += 8) {
+            rows[k] = base + Long.numberOfTrailingZeros(word);
+            word &= word - 1;
+            rows[k + 1] = base + Long.numberOfTrailingZeros(word);
+            word &= word - 1;
+            rows[k + 2] = base + Long.numberOfTrailingZeros(word);
+            word &= word - 1;
+            rows[k + 3] = base + Long.numberOfTrailingZeros(word);
+            word &= word - 1;
+            rows[k + 4] = base + Long.numberOfTrailingZeros(word);
+            word &= word - 1;
+            rows[k + 5] = base + Long.numberOfTrailingZeros(word);
+            word &= word - 1;
+            rows[k + 6] = base + Long.numberOfTrailingZeros(word);
+            word &= word - 1;
+            rows[k + 7] = base + Long.numberOfTrailingZeros(word);
             word &= word - 1;
         }
-        return n;
+        return n + count;
     }
 
     private int collectWord(long word, final int w, final int[] ticks, final int since, final int[] rows, int n) {
