@@ -1,0 +1,337 @@
+package org.mmosdk.sync;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import org.mmosdk.ecs.ComponentType;
+import org.mmosdk.ecs.Field;
+import org.mmosdk.ecs.FieldKind;
+import org.mmosdk.ecs.FloatField;
+
+/**
+ * What replicates and how: which components (to everyone in view or the owner only), how each field is quantized,
+ * which float fields a client interpolates, and which two fields are the position the interest grid uses. The
+ * server and its clients must use equal rules (same components, same order, same quantization): the bit stream of
+ * a snapshot is laid out by them. Immutable; share it freely.
+ *
+ * <pre>{@code
+ * ReplicationRules rules = ReplicationRules.builder()
+ *     .position(Position.X, Position.Y)                  // its component replicates to everyone
+ *     .quantize(Position.X, -1024, 1024, 20)             // about 0.002 units
+ *     .quantize(Position.Y, -1024, 1024, 20)
+ *     .component(Heading.TYPE, Visibility.EVERYONE).angle(Heading.YAW, 10)
+ *     .component(Stamina.TYPE, Visibility.OWNER_ONLY)    // raw fields
+ *     .interpolate(Position.X, Position.Y, Heading.YAW)
+ *     .build();
+ * }</pre>
+ *
+ * <p>Field encodings: float raw (32 bits), bounded float (n bits over [min, max], clamped), angle (n bits over a
+ * turn, radians), int/long/short/byte as zigzag varints, double raw, boolean 1 bit. Object fields do not replicate;
+ * a component with one is rejected.
+ */
+public final class ReplicationRules {
+    static final byte RAW_FLOAT = 0;
+    static final byte RANGE_FLOAT = 1;
+    static final byte ANGLE = 2;
+    static final byte VARINT = 3;
+    static final byte RAW_DOUBLE = 4;
+    static final byte BOOL = 5;
+
+    /** Most replicated components (the per-entity component mask is one int). */
+    public static final int MAX_COMPONENTS = 30;
+
+    final ComponentType[] components;
+    final Visibility[] visibility;
+    final Field[][] fields;
+    final byte[][] encoding;
+    final float[][] min;
+    final float[][] max;
+    final int[][] bits;
+    final boolean[][] interpolated;
+    final int interpolatedCount;
+    final int[] interpolatedComponent;
+    final int[] interpolatedField;
+    final FloatField positionX;
+    final FloatField positionY;
+    final int positionComponent;
+    final int everyoneMask;
+    final int allMask;
+
+    private ReplicationRules(final Builder b) {
+        final int n = b.components.size();
+        components = b.components.toArray(new ComponentType[0]);
+        visibility = b.visibility.toArray(new Visibility[0]);
+        fields = new Field[n][];
+        encoding = new byte[n][];
+        min = new float[n][];
+        max = new float[n][];
+        bits = new int[n][];
+        interpolated = new boolean[n][];
+        int everyone = 0;
+        int interp = 0;
+        final List<int[]> interpIndex = new ArrayList<>();
+        int posComp = -1;
+        for (int c = 0; c < n; c++) {
+            final List<Field> fs = components[c].fields();
+            final int m = fs.size();
+            fields[c] = fs.toArray(new Field[0]);
+            encoding[c] = new byte[m];
+            min[c] = new float[m];
+            max[c] = new float[m];
+            bits[c] = new int[m];
+            interpolated[c] = new boolean[m];
+            for (int f = 0; f < m; f++) {
+                final Field field = fields[c][f];
+                final Quant q = b.quant.get(field);
+                if (q != null) {
+                    encoding[c][f] = q.encoding;
+                    min[c][f] = q.min;
+                    max[c][f] = q.max;
+                    bits[c][f] = q.bits;
+                } else {
+                    encoding[c][f] = defaultEncoding(field);
+                }
+                if (b.interpolated.contains(field)) {
+                    interpolated[c][f] = true;
+                    interp++;
+                    interpIndex.add(new int[] {c, f});
+                }
+            }
+            if (visibility[c] == Visibility.EVERYONE) {
+                everyone |= 1 << c;
+            }
+            if (components[c] == b.positionX.component()) {
+                posComp = c;
+            }
+        }
+        interpolatedCount = interp;
+        interpolatedComponent = new int[interp];
+        interpolatedField = new int[interp];
+        for (int i = 0; i < interp; i++) {
+            interpolatedComponent[i] = interpIndex.get(i)[0];
+            interpolatedField[i] = interpIndex.get(i)[1];
+        }
+        positionX = b.positionX;
+        positionY = b.positionY;
+        positionComponent = posComp;
+        everyoneMask = everyone;
+        allMask = n == 32 ? -1 : (1 << n) - 1;
+    }
+
+    private static byte defaultEncoding(final Field field) {
+        switch (field.kind()) {
+            case FLOAT:
+                return RAW_FLOAT;
+            case DOUBLE:
+                return RAW_DOUBLE;
+            case BOOLEAN:
+                return BOOL;
+            case BYTE:
+            case SHORT:
+            case INT:
+            case LONG:
+                return VARINT;
+            default:
+                throw new IllegalArgumentException("field " + field + " of kind " + field.kind() + " cannot replicate");
+        }
+    }
+
+    /**
+     * A new builder.
+     *
+     * @return an empty builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The replicated components, in wire order.
+     *
+     * @return an unmodifiable list
+     */
+    public List<ComponentType> components() {
+        return List.of(components);
+    }
+
+    /**
+     * The largest error a field's quantization introduces (half a step for bounded floats and angles, 0 otherwise).
+     *
+     * @param field a replicated float field
+     * @return the error bound in the field's unit
+     */
+    public float maxError(final FloatField field) {
+        for (int c = 0; c < components.length; c++) {
+            for (int f = 0; f < fields[c].length; f++) {
+                if (fields[c][f] == field) {
+                    switch (encoding[c][f]) {
+                        case RANGE_FLOAT:
+                            return (max[c][f] - min[c][f]) / ((1L << bits[c][f]) - 1) / 2f;
+                        case ANGLE:
+                            return (float) (Math.PI / (1L << bits[c][f]));
+                        default:
+                            return 0f;
+                    }
+                }
+            }
+        }
+        throw new IllegalArgumentException(field + " does not replicate");
+    }
+
+    int indexOf(final ComponentType type) {
+        for (int c = 0; c < components.length; c++) {
+            if (components[c] == type) {
+                return c;
+            }
+        }
+        return -1;
+    }
+
+    private static final class Quant {
+        final byte encoding;
+        final float min;
+        final float max;
+        final int bits;
+
+        Quant(final byte encoding, final float min, final float max, final int bits) {
+            this.encoding = encoding;
+            this.min = min;
+            this.max = max;
+            this.bits = bits;
+        }
+    }
+
+    /** Declares {@link ReplicationRules}; validated once by {@link #build()}. */
+    public static final class Builder {
+        private final List<ComponentType> components = new ArrayList<>();
+        private final List<Visibility> visibility = new ArrayList<>();
+        private final Map<Field, Quant> quant = new IdentityHashMap<>();
+        private final List<Field> interpolated = new ArrayList<>();
+        private FloatField positionX;
+        private FloatField positionY;
+
+        private Builder() {
+        }
+
+        /**
+         * Replicates a component (all its fields).
+         *
+         * @param type not yet added; no object fields
+         * @param who everyone in view, or the owner only
+         * @return this
+         */
+        public Builder component(final ComponentType type, final Visibility who) {
+            Objects.requireNonNull(type, "type");
+            Objects.requireNonNull(who, "who");
+            if (components.contains(type)) {
+                throw new IllegalArgumentException("component " + type + " is already replicated");
+            }
+            if (components.size() == MAX_COMPONENTS) {
+                throw new IllegalArgumentException("at most " + MAX_COMPONENTS + " components replicate, cannot add " + type);
+            }
+            for (final Field f : type.fields()) {
+                if (f.kind() == FieldKind.REF) {
+                    throw new IllegalArgumentException("component " + type + " has object field " + f + ", which cannot replicate");
+                }
+            }
+            components.add(type);
+            visibility.add(who);
+            return this;
+        }
+
+        /**
+         * The position the interest grid reads (x and y of one component, in world units); that component replicates
+         * to everyone unless it was added before.
+         *
+         * @param x the x field
+         * @param y the y field, of the same component
+         * @return this
+         */
+        public Builder position(final FloatField x, final FloatField y) {
+            if (x.component() != y.component() || x == y) {
+                throw new IllegalArgumentException("position fields must be two fields of one component, were " + x + " and " + y);
+            }
+            positionX = x;
+            positionY = y;
+            if (!components.contains(x.component())) {
+                component(x.component(), Visibility.EVERYONE);
+            }
+            return this;
+        }
+
+        /**
+         * Sends a float as {@code bits} bits over [min, max] (values outside are clamped).
+         *
+         * @param field a float field of a replicated component
+         * @param min lower bound
+         * @param max upper bound, greater than min
+         * @param bits in [1, 31]
+         * @return this
+         */
+        public Builder quantize(final FloatField field, final float min, final float max, final int bits) {
+            if (!(max > min) || Float.isInfinite(max - min)) {
+                throw new IllegalArgumentException("quantize " + field + ": max must be > min and finite, were " + min + ", " + max);
+            }
+            if (bits < 1 || bits > 31) {
+                throw new IllegalArgumentException("quantize " + field + ": bits must be in [1, 31], was " + bits);
+            }
+            quant.put(field, new Quant(RANGE_FLOAT, min, max, bits));
+            return this;
+        }
+
+        /**
+         * Sends an angle in radians as {@code bits} bits over one turn; the client gets it in [0, 2π).
+         *
+         * @param field a float field of a replicated component
+         * @param bits in [2, 24]
+         * @return this
+         */
+        public Builder angle(final FloatField field, final int bits) {
+            if (bits < 2 || bits > 24) {
+                throw new IllegalArgumentException("angle " + field + ": bits must be in [2, 24], was " + bits);
+            }
+            quant.put(field, new Quant(ANGLE, 0f, (float) (2 * Math.PI), bits));
+            return this;
+        }
+
+        /**
+         * Float fields the client interpolates between snapshots (angles along the shorter arc).
+         *
+         * @param floatFields fields of replicated components
+         * @return this
+         */
+        public Builder interpolate(final FloatField... floatFields) {
+            for (final FloatField f : floatFields) {
+                if (!interpolated.contains(f)) {
+                    interpolated.add(f);
+                }
+            }
+            return this;
+        }
+
+        /**
+         * Validates and builds.
+         *
+         * @return the rules
+         */
+        public ReplicationRules build() {
+            if (positionX == null) {
+                throw new IllegalStateException("replication rules need a position(x, y) for the interest grid");
+            }
+            for (final Field f : quant.keySet()) {
+                if (!components.contains(f.component())) {
+                    throw new IllegalStateException("quantized field " + f + " belongs to a component that does not replicate");
+                }
+            }
+            for (final Field f : interpolated) {
+                if (!components.contains(f.component())) {
+                    throw new IllegalStateException("interpolated field " + f + " belongs to a component that does not replicate");
+                }
+            }
+            return new ReplicationRules(this);
+        }
+    }
+}

@@ -1,0 +1,786 @@
+package org.mmosdk.sync;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+import com.google.flatbuffers.ByteVector;
+import com.google.flatbuffers.FlatBufferBuilder;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.mmosdk.core.id.EntityIds;
+import org.mmosdk.core.peer.Delivery;
+import org.mmosdk.core.peer.Peer;
+import org.mmosdk.core.time.Clock;
+import org.mmosdk.core.wire.EnvelopeWriter;
+import org.mmosdk.core.wire.MessageHandler;
+import org.mmosdk.core.wire.MessageRegistry;
+import org.mmosdk.core.wire.WireSchema;
+import org.mmosdk.ecs.Chunk;
+import org.mmosdk.ecs.ComponentType;
+import org.mmosdk.ecs.Query;
+import org.mmosdk.ecs.World;
+import org.mmosdk.sync.wire.fb.InputBatch;
+import org.mmosdk.sync.wire.fb.Snapshot;
+import org.mmosdk.sync.wire.fb.SnapshotAck;
+
+/**
+ * The server side of state sync for one zone (Quake 3 model). Each {@link #update()} it rebuilds a spatial grid
+ * from the replicated position, gives each client its visible set (enter within the view radius, leave beyond
+ * radius + hysteresis), and sends each client one droppable snapshot: its own entity (always, all components),
+ * entities entering (full), entities that left (ids), and for the rest only the components whose change tick is
+ * newer than what that client acknowledged for that entity — highest accumulated priority first, within the
+ * client's byte budget. Acks move each entity's baseline; a lost or reordered snapshot only means the same change
+ * is sent again.
+ *
+ * <pre>{@code
+ * SyncServer sync = SyncServer.builder(world, rules).clock(clock).viewRadius(60).cellSize(30)
+ *     .bytesPerTick(1200).inputs(4, applier).build();
+ * MessageRegistry<Session> registry = sync.registerHandlers(MessageRegistry.<Session>builder()).build();
+ * sync.addClient(session, playerEntity);
+ * // each tick, on the zone thread: drain the inbox (dispatch), then
+ * sync.applyInputs();  schedule.run();  sync.update();  // then flush every session
+ * }</pre>
+ *
+ * <p>Threads: everything runs on the zone thread that owns the world, including the registered message handlers
+ * (dispatch the inbox there). Call {@link #update()} after the tick's systems (before or after
+ * {@link World#advanceTick()}): writes made after it in the same tick are still sent, one snapshot later at worst.
+ * Component removal is not replicated in this version (an entity keeps a component on the client until it leaves).
+ */
+public final class SyncServer {
+    private static final int SNAPSHOT_OVERHEAD_BYTES = 72;
+    private static final int MAX_REMOVED = 4096;
+    private static final int MAX_INPUT_REDUNDANCY = 64;
+
+    private final World world;
+    private final ReplicationRules rules;
+    private final Clock clock;
+    private final float viewRadius;
+    private final float hysteresis;
+    private final int bytesPerTick;
+    private final int ringSize;
+    private final int inputSize;
+    private final int inputCapacity;
+    private final int maxInputsPerTick;
+    private final int maxInputGapTicks;
+    private final InputApplier applier;
+
+    private final SpatialGrid grid;
+    private final Query replicated;
+    private final EntityCodec codec;
+    private final BitWriter bits = new BitWriter(4096);
+    private final EnvelopeWriter envelope = new EnvelopeWriter(8192);
+    private final Long2ObjectHashMap<ClientView> clientsById = new Long2ObjectHashMap<>();
+    private final List<ClientView> clients = new ArrayList<>();
+    private final int componentCount;
+
+    // dense table of replicated entities, rebuilt each update
+    private int denseCount;
+    private long[] denseHandle = new long[256];
+    private Chunk[] denseChunk = new Chunk[256];
+    private int[] denseRow = new int[256];
+    private int[] denseMask = new int[256];
+    private int[] denseTicks;
+    private int[] denseOfIndex = new int[256];
+    private int[] queryOut = new int[256];
+    private final Consumer<Chunk> collect = this::collect;
+
+    private int epoch;
+    private long[] candidates = new long[256];
+    private long[] removed = new long[256];
+    private final SnapshotAck ackReader = new SnapshotAck();
+    private final InputBatch inputReader = new InputBatch();
+    private final ByteVector inputBytes = new ByteVector();
+
+    private final MessageHandler<Peer> ackHandler = this::onAck;
+    private final MessageHandler<Peer> inputHandler = this::onInputs;
+
+    private long bytesSent;
+    private long snapshotsSent;
+    private long rejected;
+    private long inputsSkipped;
+
+    private SyncServer(final Builder b) {
+        this.world = b.world;
+        this.rules = b.rules;
+        this.clock = b.clock;
+        this.viewRadius = b.viewRadius;
+        this.hysteresis = b.hysteresis;
+        this.bytesPerTick = b.bytesPerTick;
+        this.ringSize = b.snapshotRing;
+        this.inputSize = b.inputSize;
+        this.inputCapacity = 128;
+        this.maxInputsPerTick = b.maxInputsPerTick;
+        this.maxInputGapTicks = 2;
+        this.applier = b.applier;
+        this.grid = new SpatialGrid(b.cellSize);
+        this.replicated = world.query().all(rules.positionX.component()).build();
+        this.codec = new EntityCodec(rules);
+        this.componentCount = rules.components.length;
+        this.denseTicks = new int[256 * componentCount];
+    }
+
+    /**
+     * A builder.
+     *
+     * @param world the zone's authoritative world (registers every replicated component)
+     * @param rules what replicates
+     * @return a builder
+     */
+    public static Builder builder(final World world, final ReplicationRules rules) {
+        return new Builder(world, rules);
+    }
+
+    /**
+     * Registers the handlers of snapshot acks and input batches (both verified against {@code sync.bfbs}).
+     *
+     * @param registry the zone's registry builder
+     * @param <C> the registry's context, a peer
+     * @return {@code registry}
+     */
+    public <C extends Peer> MessageRegistry.Builder<C> registerHandlers(final MessageRegistry.Builder<C> registry) {
+        final WireSchema schema = SyncMessageTypes.schema();
+        registry.register(SyncMessageTypes.SNAPSHOT_ACK, schema.table(SnapshotAck.class), 64, ackHandler);
+        registry.register(SyncMessageTypes.INPUT_BATCH, schema.table(InputBatch.class), 2048 + 64, inputHandler);
+        return registry;
+    }
+
+    /**
+     * Starts replicating to a client.
+     *
+     * @param peer the client's connection
+     * @param ownedEntity the entity it controls (always sent to it, with owner-only components), or
+     *     {@link EntityIds#NONE}
+     */
+    public void addClient(final Peer peer, final long ownedEntity) {
+        if (clientsById.containsKey(peer.id())) {
+            throw new IllegalArgumentException("peer " + peer.id() + " is already a client");
+        }
+        final ClientView c = new ClientView(peer, ownedEntity, ringSize, inputSize, inputCapacity);
+        clientsById.put(peer.id(), c);
+        clients.add(c);
+    }
+
+    /**
+     * Stops replicating to a client and forgets its state.
+     *
+     * @param peer the client's connection
+     * @return true if it was a client
+     */
+    public boolean removeClient(final Peer peer) {
+        final ClientView c = clientsById.remove(peer.id());
+        return c != null && clients.remove(c);
+    }
+
+    /**
+     * Changes the entity a client controls.
+     *
+     * @param peer a client
+     * @param entity its new entity, or {@link EntityIds#NONE}
+     */
+    public void setOwned(final Peer peer, final long entity) {
+        client(peer).owned = entity;
+    }
+
+    /**
+     * Where a client without an owned entity looks from (a spectator camera).
+     *
+     * @param peer a client
+     * @param x world x
+     * @param y world y
+     */
+    public void setViewpoint(final Peer peer, final float x, final float y) {
+        final ClientView c = client(peer);
+        c.hasViewpoint = true;
+        c.viewX = x;
+        c.viewY = y;
+    }
+
+    private ClientView client(final Peer peer) {
+        final ClientView c = clientsById.get(peer.id());
+        if (c == null) {
+            throw new IllegalArgumentException("peer " + peer.id() + " is not a client");
+        }
+        return c;
+    }
+
+    /**
+     * Applies the received inputs of every client to its owned entity, in sequence order, at most
+     * {@code maxInputsPerTick} per client (an input missing for more than two calls while later ones arrived is
+     * skipped). Call before the tick's systems.
+     */
+    public void applyInputs() {
+        if (applier == null) {
+            return;
+        }
+        for (int i = 0, n = clients.size(); i < n; i++) {
+            final ClientView c = clients.get(i);
+            if (c.owned == EntityIds.NONE || !world.isAlive(c.owned)) {
+                continue;
+            }
+            int applied = 0;
+            boolean waited = false;
+            while (applied < maxInputsPerTick) {
+                final int s = c.lastAppliedInput + 1;
+                if (c.inputSeqAt[s & c.inputMask] == s) {
+                    applier.apply(world, c.owned, c.inputs, (s & c.inputMask) * inputSize);
+                    c.lastAppliedInput = s;
+                    c.inputGapTicks = 0;
+                    applied++;
+                } else if (c.highestInput > s) {
+                    if (!waited) {
+                        waited = true;
+                        c.inputGapTicks++;
+                    }
+                    if (c.inputGapTicks <= maxInputGapTicks) {
+                        break;
+                    }
+                    c.lastAppliedInput = s;
+                    inputsSkipped++;
+                } else {
+                    break;
+                }
+            }
+        }
+    }
+
+    /** Updates interest and sends every client its snapshot (not flushed: flush each peer once per tick). */
+    public void update() {
+        rebuildDense();
+        epoch++;
+        final int baselineTick = world.tick() - 1;
+        final long now = clock.nanoTime();
+        for (int i = 0, n = clients.size(); i < n; i++) {
+            final ClientView c = clients.get(i);
+            if (!c.peer.isOpen()) {
+                continue;
+            }
+            updateInterest(c);
+            sendSnapshot(c, baselineTick, now);
+        }
+    }
+
+    // ------------------------------------------------------------------ dense table + grid
+
+    private void rebuildDense() {
+        denseCount = 0;
+        grid.clear(world.entityCount());
+        replicated.forEachChunk(collect);
+        if (queryOut.length < denseCount) {
+            queryOut = new int[denseCount * 2];
+        }
+    }
+
+    private void collect(final Chunk chunk) {
+        final float[] xs = chunk.floats(rules.positionX);
+        final float[] ys = chunk.floats(rules.positionY);
+        final long[] entities = chunk.entities();
+        int present = 0;
+        for (int c = 0; c < componentCount; c++) {
+            if (chunk.archetype().has(rules.components[c])) {
+                present |= 1 << c;
+            }
+        }
+        for (int row = 0, n = chunk.size(); row < n; row++) {
+            final int d = grid.add(xs[row], ys[row]);
+            assert d == denseCount;
+            if (d == denseHandle.length) {
+                final int m = d * 2;
+                denseHandle = Arrays.copyOf(denseHandle, m);
+                denseChunk = Arrays.copyOf(denseChunk, m);
+                denseRow = Arrays.copyOf(denseRow, m);
+                denseMask = Arrays.copyOf(denseMask, m);
+                denseTicks = Arrays.copyOf(denseTicks, m * componentCount);
+            }
+            final long e = entities[row];
+            denseHandle[d] = e;
+            denseChunk[d] = chunk;
+            denseRow[d] = row;
+            denseMask[d] = present;
+            final int base = d * componentCount;
+            for (int c = 0; c < componentCount; c++) {
+                denseTicks[base + c] = (present & (1 << c)) != 0 ? chunk.changeTick(rules.components[c], row) : 0;
+            }
+            final int index = EntityIds.index(e);
+            if (index >= denseOfIndex.length) {
+                denseOfIndex = Arrays.copyOf(denseOfIndex, Math.max(index + 1, denseOfIndex.length * 2));
+            }
+            denseOfIndex[index] = d;
+            denseCount++;
+        }
+    }
+
+    private int dense(final long entity) {
+        final int index = EntityIds.index(entity);
+        if (index >= denseOfIndex.length) {
+            return -1;
+        }
+        final int d = denseOfIndex[index];
+        return d < denseCount && denseHandle[d] == entity ? d : -1;
+    }
+
+    // ------------------------------------------------------------------ interest
+
+    private void updateInterest(final ClientView c) {
+        final int ownDense = c.owned == EntityIds.NONE ? -1 : dense(c.owned);
+        final boolean hasView = ownDense >= 0 || c.hasViewpoint;
+        final float vx = ownDense >= 0 ? grid.x(ownDense) : c.viewX;
+        final float vy = ownDense >= 0 ? grid.y(ownDense) : c.viewY;
+        final float enter2 = viewRadius * viewRadius;
+        final float stay = viewRadius + hysteresis;
+        if (hasView) {
+            final int n = grid.query(vx, vy, stay, queryOut);
+            for (int k = 0; k < n; k++) {
+                final int d = queryOut[k];
+                final long e = denseHandle[d];
+                final float dx = grid.x(d) - vx;
+                final float dy = grid.y(d) - vy;
+                final float d2 = dx * dx + dy * dy;
+                int s = c.slot(e);
+                if (s >= 0 && c.state[s] != ClientView.LEAVING) {
+                    c.seenEpoch[s] = epoch;
+                } else if (d2 <= enter2 || d == ownDense) {
+                    if (s < 0) {
+                        s = c.newSlot(e);
+                    } else {
+                        c.state[s] = ClientView.ENTERING;
+                        c.ackedTick[s] = 0;
+                        c.enterSeq[s] = c.nextSeq;
+                    }
+                    c.seenEpoch[s] = epoch;
+                } else {
+                    continue;
+                }
+                c.weight[s] = 1f + 3f * Math.max(0f, 1f - d2 / enter2);
+            }
+        }
+        if (ownDense >= 0) {
+            int s = c.slot(c.owned);
+            if (s < 0) {
+                s = c.newSlot(c.owned);
+            } else if (c.state[s] == ClientView.LEAVING) {
+                c.state[s] = ClientView.ENTERING;
+                c.ackedTick[s] = 0;
+                c.enterSeq[s] = c.nextSeq;
+            }
+            c.seenEpoch[s] = epoch;
+        }
+        for (int s = 0; s < c.slotHigh; s++) {
+            final byte st = c.state[s];
+            if ((st == ClientView.ENTERING || st == ClientView.VISIBLE) && c.seenEpoch[s] != epoch) {
+                c.state[s] = ClientView.LEAVING;
+                c.leaveSeq[s] = c.nextSeq;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ snapshot
+
+    private int visibleMask(final ClientView c, final long entity) {
+        return entity == c.owned ? rules.allMask : rules.everyoneMask;
+    }
+
+    private void sendSnapshot(final ClientView c, final int baselineTick, final long now) {
+        final int seq = c.nextSeq;
+        final ClientView.Record record = c.ring[seq & c.ringMask];
+        record.reset(seq, baselineTick);
+        bits.reset();
+        int entityCount = 0;
+        int removedCount = 0;
+
+        // the owned entity, always, in full
+        final int ownDense = c.owned == EntityIds.NONE ? -1 : dense(c.owned);
+        if (ownDense >= 0) {
+            codec.write(bits, true, c.owned, denseMask[ownDense] & rules.allMask, denseChunk[ownDense], denseRow[ownDense]);
+            record.add(c.owned, ClientView.ITEM_FULL);
+            entityCount++;
+        }
+
+        // leaves, and candidates with their priority
+        int candidateCount = 0;
+        if (candidates.length < c.slotHigh) {
+            candidates = new long[c.slotHigh * 2];
+        }
+        for (int s = 0; s < c.slotHigh; s++) {
+            final byte st = c.state[s];
+            if (st == ClientView.FREE) {
+                continue;
+            }
+            final long e = c.handle[s];
+            if (st == ClientView.LEAVING) {
+                if (removedCount < MAX_REMOVED) {
+                    if (removedCount == removed.length) {
+                        removed = Arrays.copyOf(removed, removedCount * 2);
+                    }
+                    removed[removedCount++] = e;
+                    record.add(e, ClientView.ITEM_LEAVE);
+                }
+                continue;
+            }
+            if (e == c.owned) {
+                continue;
+            }
+            final int d = dense(e);
+            if (d < 0) {
+                continue;
+            }
+            if (st == ClientView.ENTERING) {
+                c.priority[s] += 2f * c.weight[s];
+            } else if (changedMask(c, s, d) != 0) {
+                c.priority[s] += c.weight[s];
+            } else {
+                continue;
+            }
+            candidates[candidateCount++] = ((long) Float.floatToRawIntBits(c.priority[s]) << 32) | s;
+        }
+        Arrays.sort(candidates, 0, candidateCount);
+
+        // highest priority first, within the byte budget
+        final int fixedBytes = SNAPSHOT_OVERHEAD_BYTES + removedCount * 8;
+        for (int k = candidateCount - 1; k >= 0; k--) {
+            final int s = (int) candidates[k];
+            final long e = c.handle[s];
+            final int d = dense(e);
+            final boolean full = c.state[s] == ClientView.ENTERING;
+            final int mask = full ? denseMask[d] & visibleMask(c, e) : changedMask(c, s, d);
+            final int mark = bits.bitPosition();
+            codec.write(bits, full, e, mask, denseChunk[d], denseRow[d]);
+            if (fixedBytes + bits.byteLength() > bytesPerTick || entityCount == 0xFFFF) {
+                bits.rewind(mark);
+                break;
+            }
+            record.add(e, full ? ClientView.ITEM_FULL : ClientView.ITEM_DELTA);
+            c.priority[s] = 0f;
+            entityCount++;
+        }
+
+        final FlatBufferBuilder b = envelope.begin(SyncMessageTypes.SNAPSHOT);
+        final int entitiesVec = b.createByteVector(bits.array(), 0, bits.byteLength());
+        Snapshot.startRemovedVector(b, removedCount);
+        for (int i = removedCount - 1; i >= 0; i--) {
+            b.addLong(removed[i]);
+        }
+        final int removedVec = b.endVector();
+        Snapshot.startSnapshot(b);
+        Snapshot.addServerNanos(b, now);
+        Snapshot.addOwned(b, ownDense >= 0 ? c.owned : EntityIds.NONE);
+        Snapshot.addRemoved(b, removedVec);
+        Snapshot.addEntities(b, entitiesVec);
+        Snapshot.addSeq(b, seq);
+        Snapshot.addServerTick(b, baselineTick);
+        Snapshot.addInputAck(b, c.lastAppliedInput);
+        Snapshot.addEntityCount(b, entityCount);
+        final ByteBuffer msg = envelope.finish(Snapshot.endSnapshot(b));
+        final int length = msg.remaining();
+        c.nextSeq++;
+        c.lastSnapshotBytes = length;
+        if (c.peer.send(msg, Delivery.DROPPABLE)) {
+            bytesSent += length;
+            snapshotsSent++;
+        }
+    }
+
+    private int changedMask(final ClientView c, final int s, final int d) {
+        final int since = c.ackedTick[s];
+        final int allowed = denseMask[d] & visibleMask(c, c.handle[s]);
+        final int base = d * componentCount;
+        int mask = 0;
+        for (int k = 0; k < componentCount; k++) {
+            if ((allowed & (1 << k)) != 0 && denseTicks[base + k] - since > 0) {
+                mask |= 1 << k;
+            }
+        }
+        return mask;
+    }
+
+    // ------------------------------------------------------------------ inbound
+
+    private void onAck(final Peer peer, final int typeId, final ByteBuffer payload) {
+        final ClientView c = clientsById.get(peer.id());
+        if (c == null) {
+            return;
+        }
+        final long seqLong = SnapshotAck.getRootAsSnapshotAck(payload, ackReader).seq();
+        if (seqLong < 1 || seqLong >= c.nextSeq) {
+            return;
+        }
+        final int seq = (int) seqLong;
+        final ClientView.Record r = c.ring[seq & c.ringMask];
+        if (r.seq != seq || r.acked) {
+            return;
+        }
+        r.acked = true;
+        for (int i = 0; i < r.count; i++) {
+            final int s = c.slot(r.entities[i]);
+            if (s < 0) {
+                continue;
+            }
+            final byte st = c.state[s];
+            switch (r.kinds[i]) {
+                case ClientView.ITEM_FULL:
+                    if ((st == ClientView.ENTERING || st == ClientView.VISIBLE) && seq - c.enterSeq[s] >= 0) {
+                        c.state[s] = ClientView.VISIBLE;
+                        c.ackedTick[s] = Math.max(c.ackedTick[s], r.tick);
+                    }
+                    break;
+                case ClientView.ITEM_DELTA:
+                    if (st == ClientView.VISIBLE && seq - c.enterSeq[s] >= 0) {
+                        c.ackedTick[s] = Math.max(c.ackedTick[s], r.tick);
+                    }
+                    break;
+                default:
+                    if (st == ClientView.LEAVING && seq - c.leaveSeq[s] >= 0) {
+                        c.freeSlot(s);
+                    }
+                    break;
+            }
+        }
+    }
+
+    private void onInputs(final Peer peer, final int typeId, final ByteBuffer payload) {
+        final ClientView c = clientsById.get(peer.id());
+        if (c == null) {
+            return;
+        }
+        final InputBatch batch = InputBatch.getRootAsInputBatch(payload, inputReader);
+        final long last = batch.lastSeq();
+        final int count = batch.count();
+        if (batch.inputSize() != inputSize || count < 1 || count > MAX_INPUT_REDUNDANCY
+            || batch.inputsLength() != count * inputSize || last < count || last > Integer.MAX_VALUE) {
+            rejected++;
+            peer.close(SyncMessageTypes.CLOSE_PROTOCOL_ERROR, "bad input batch");
+            return;
+        }
+        final ByteVector v = batch.inputsVector(inputBytes);
+        for (int i = 0; i < count; i++) {
+            final int s = (int) (last - count + 1 + i);
+            if (s <= c.lastAppliedInput || s - c.lastAppliedInput > inputCapacity) {
+                continue;
+            }
+            final int slot = s & c.inputMask;
+            if (c.inputSeqAt[slot] != s) {
+                final int off = slot * inputSize;
+                for (int j = 0; j < inputSize; j++) {
+                    c.inputs[off + j] = v.get(i * inputSize + j);
+                }
+                c.inputSeqAt[slot] = s;
+            }
+            c.highestInput = Math.max(c.highestInput, s);
+        }
+    }
+
+    // ------------------------------------------------------------------ stats
+
+    /**
+     * Snapshot bytes handed to peers so far (envelopes included; skipped ones not counted).
+     *
+     * @return bytes
+     */
+    public long bytesSent() {
+        return bytesSent;
+    }
+
+    /**
+     * Snapshots handed to peers so far.
+     *
+     * @return count
+     */
+    public long snapshotsSent() {
+        return snapshotsSent;
+    }
+
+    /**
+     * Messages rejected as malformed (their peer was closed).
+     *
+     * @return count
+     */
+    public long rejectedMessages() {
+        return rejected;
+    }
+
+    /**
+     * Inputs given up on after waiting for a gap.
+     *
+     * @return count
+     */
+    public long inputsSkipped() {
+        return inputsSkipped;
+    }
+
+    /**
+     * Entities in a client's view (entering, visible or leaving).
+     *
+     * @param peer a client
+     * @return count
+     */
+    public int visibleCount(final Peer peer) {
+        return client(peer).visibleCount();
+    }
+
+    /**
+     * Size of the last snapshot built for a client.
+     *
+     * @param peer a client
+     * @return bytes, envelope included
+     */
+    public int lastSnapshotBytes(final Peer peer) {
+        return client(peer).lastSnapshotBytes;
+    }
+
+    /**
+     * The last input sequence number applied for a client.
+     *
+     * @param peer a client
+     * @return the sequence number, 0 before the first
+     */
+    public int lastAppliedInput(final Peer peer) {
+        return client(peer).lastAppliedInput;
+    }
+
+    /** Settings of a {@link SyncServer}, validated by {@link #build()}. */
+    public static final class Builder {
+        private final World world;
+        private final ReplicationRules rules;
+        private Clock clock = Clock.system();
+        private float cellSize = 32f;
+        private float viewRadius = 64f;
+        private float hysteresis = 8f;
+        private int bytesPerTick = 1400;
+        private int snapshotRing = 32;
+        private int inputSize;
+        private int maxInputsPerTick = 4;
+        private InputApplier applier;
+
+        private Builder(final World world, final ReplicationRules rules) {
+            this.world = Objects.requireNonNull(world, "world");
+            this.rules = Objects.requireNonNull(rules, "rules");
+        }
+
+        /**
+         * The clock whose time goes into snapshots (the client interpolates on it).
+         *
+         * @param value a clock; the system clock by default
+         * @return this
+         */
+        public Builder clock(final Clock value) {
+            this.clock = Objects.requireNonNull(value, "clock");
+            return this;
+        }
+
+        /**
+         * Side of a grid cell, in world units (about half the view radius works well).
+         *
+         * @param value &gt; 0; 32 by default
+         * @return this
+         */
+        public Builder cellSize(final float value) {
+            if (!(value > 0) || Float.isInfinite(value)) {
+                throw new IllegalArgumentException("cellSize must be > 0 and finite, was " + value);
+            }
+            this.cellSize = value;
+            return this;
+        }
+
+        /**
+         * Entities within this distance of a client's entity enter its view.
+         *
+         * @param value &gt; 0; 64 by default
+         * @return this
+         */
+        public Builder viewRadius(final float value) {
+            if (!(value > 0) || Float.isInfinite(value)) {
+                throw new IllegalArgumentException("viewRadius must be > 0 and finite, was " + value);
+            }
+            this.viewRadius = value;
+            return this;
+        }
+
+        /**
+         * Extra distance beyond the view radius before a visible entity leaves (no flicker at the edge).
+         *
+         * @param value &gt;= 0; 8 by default
+         * @return this
+         */
+        public Builder hysteresis(final float value) {
+            if (!(value >= 0) || Float.isInfinite(value)) {
+                throw new IllegalArgumentException("hysteresis must be >= 0 and finite, was " + value);
+            }
+            this.hysteresis = value;
+            return this;
+        }
+
+        /**
+         * Byte budget of one client's snapshot per tick (the owned entity and leaves always fit).
+         *
+         * @param value in [128, 262144]; 1400 by default
+         * @return this
+         */
+        public Builder bytesPerTick(final int value) {
+            if (value < 128 || value > 262_144) {
+                throw new IllegalArgumentException("bytesPerTick must be in [128, 262144], was " + value);
+            }
+            this.bytesPerTick = value;
+            return this;
+        }
+
+        /**
+         * Snapshots remembered per client awaiting an ack.
+         *
+         * @param value a power of two in [4, 1024]; 32 by default
+         * @return this
+         */
+        public Builder snapshotRing(final int value) {
+            if (value < 4 || value > 1024 || Integer.bitCount(value) != 1) {
+                throw new IllegalArgumentException("snapshotRing must be a power of two in [4, 1024], was " + value);
+            }
+            this.snapshotRing = value;
+            return this;
+        }
+
+        /**
+         * Accepts player inputs of a fixed size and applies them to the owned entity in {@link #applyInputs()}.
+         *
+         * @param size bytes per input, in [1, 64]
+         * @param inputApplier applies one input
+         * @return this
+         */
+        public Builder inputs(final int size, final InputApplier inputApplier) {
+            if (size < 1 || size > 64) {
+                throw new IllegalArgumentException("input size must be in [1, 64], was " + size);
+            }
+            this.inputSize = size;
+            this.applier = Objects.requireNonNull(inputApplier, "inputApplier");
+            return this;
+        }
+
+        /**
+         * Most inputs applied per client per {@link #applyInputs()} (catch-up after jitter, bounded).
+         *
+         * @param value in [1, 64]; 4 by default
+         * @return this
+         */
+        public Builder maxInputsPerTick(final int value) {
+            if (value < 1 || value > 64) {
+                throw new IllegalArgumentException("maxInputsPerTick must be in [1, 64], was " + value);
+            }
+            this.maxInputsPerTick = value;
+            return this;
+        }
+
+        /**
+         * Builds the server.
+         *
+         * @return the server
+         */
+        public SyncServer build() {
+            for (final ComponentType t : rules.components) {
+                if (!world.components().contains(t)) {
+                    throw new IllegalArgumentException("the world does not register replicated component " + t);
+                }
+            }
+            return new SyncServer(this);
+        }
+    }
+}

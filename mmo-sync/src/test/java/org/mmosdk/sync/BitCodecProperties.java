@@ -1,0 +1,78 @@
+package org.mmosdk.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.flatbuffers.ByteVector;
+import com.google.flatbuffers.FlatBufferBuilder;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.FloatRange;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+
+/** Round trips of the bit stream and the quantizers. */
+class BitCodecProperties {
+    private static BitReader readerOf(final BitWriter w) {
+        final FlatBufferBuilder b = new FlatBufferBuilder(64);
+        final int vec = b.createByteVector(w.array(), 0, w.byteLength());
+        b.finish(vec);
+        final java.nio.ByteBuffer bb = b.dataBuffer();
+        final ByteVector v = new ByteVector();
+        v.__assign(bb.getInt(bb.position()) + bb.position() + 4, bb);
+        final BitReader r = new BitReader();
+        r.wrap(v, w.byteLength());
+        return r;
+    }
+
+    @Property(tries = 300)
+    void valuesOfAnyWidthRoundTrip(@ForAll @Size(max = 60) final long[] values, @ForAll @IntRange(min = 1, max = 64) final int bits) {
+        final BitWriter w = new BitWriter(4);
+        for (final long v : values) {
+            w.write(v, bits);
+            w.writeVarint(v);
+        }
+        final BitReader r = readerOf(w);
+        final long mask = bits == 64 ? -1L : (1L << bits) - 1;
+        for (final long v : values) {
+            assertThat(r.read(bits)).isEqualTo(v & mask);
+            assertThat(r.readVarint(10)).isEqualTo(v);
+        }
+        assertThat(r.failed()).isFalse();
+        r.read(9);
+        assertThat(r.failed()).isTrue();
+    }
+
+    @Property(tries = 300)
+    void rewindDropsExactlyTheLastRecord(@ForAll @IntRange(min = 0, max = 200) final int before, @ForAll final long noise) {
+        final BitWriter w = new BitWriter(4);
+        w.write(before, 11);
+        final int mark = w.bitPosition();
+        w.write(noise, 61);
+        w.rewind(mark);
+        w.write(5, 3);
+        final BitReader r = readerOf(w);
+        assertThat(r.read(11)).isEqualTo(before);
+        assertThat(r.read(3)).isEqualTo(5);
+    }
+
+    @Property(tries = 500)
+    void boundedFloatsStayWithinHalfAStep(@ForAll @FloatRange(min = -300, max = 300) final float v,
+        @ForAll @IntRange(min = 4, max = 24) final int bits) {
+        final float q = EntityCodec.dequantize(EntityCodec.quantize(v, -256, 256, bits), -256, 256, bits);
+        final float clamped = Math.max(-256, Math.min(256, v));
+        assertThat((double) Math.abs(q - clamped)).isLessThanOrEqualTo(512.0 / ((1L << bits) - 1) / 2 + 1e-4);
+    }
+
+    @Property(tries = 500)
+    void anglesStayWithinHalfAStepOnTheCircle(@ForAll @FloatRange(min = -20, max = 20) final float a,
+        @ForAll @IntRange(min = 4, max = 20) final int bits) {
+        final float q = EntityCodec.dequantizeAngle(EntityCodec.quantizeAngle(a, bits), bits);
+        assertThat(q).isBetween(0f, (float) (2 * Math.PI));
+        assertThat(Math.abs(Math.IEEEremainder(q - a, 2 * Math.PI))).isLessThanOrEqualTo(Math.PI / (1L << bits) + 1e-5);
+    }
+
+    @Property(tries = 300)
+    void zigzagRoundTrips(@ForAll final long v) {
+        assertThat(EntityCodec.unzigzag(EntityCodec.zigzag(v))).isEqualTo(v);
+    }
+}

@@ -1,0 +1,95 @@
+package org.mmosdk.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+import org.mmosdk.core.id.EntityIds;
+import org.mmosdk.sync.sim.LinkConditions;
+
+/** Enter / stay / leave with hysteresis, owner-only components, destroyed entities. */
+class InterestTest {
+    @Test
+    void enterWithinRadiusLeaveBeyondHysteresis() {
+        final SyncSim sim = new SyncSim(21, 1, 0, LinkConditions.lan(), 4000);
+        sim.npcsMove = false;
+        sim.playersMove = false;
+        final SyncSim.Client c = sim.clients.get(0);
+        final long npc = sim.server.create(sim.npcArchetype);
+        final float px = sim.server.get(c.player, SyncSim.X);
+        final float py = sim.server.get(c.player, SyncSim.Y);
+        sim.server.set(npc, SyncSim.Y, py);
+        sim.server.set(npc, SyncSim.X, px + 50);          // outside 48
+        sim.run(5);
+        assertThat(c.sync.mirrorOf(npc)).isEqualTo(EntityIds.NONE);
+        sim.server.set(npc, SyncSim.X, px + 47);          // enters
+        sim.run(5);
+        assertThat(c.sync.mirrorOf(npc)).isNotEqualTo(EntityIds.NONE);
+        sim.server.set(npc, SyncSim.X, px + 53);          // within 48 + 6: stays
+        sim.run(5);
+        assertThat(c.sync.mirrorOf(npc)).isNotEqualTo(EntityIds.NONE);
+        assertThat(c.mirror.get(c.sync.mirrorOf(npc), SyncSim.X)).isCloseTo(px + 53, org.assertj.core.data.Offset.offset(0.01f));
+        sim.server.set(npc, SyncSim.X, px + 55);          // leaves
+        sim.run(5);
+        assertThat(c.sync.mirrorOf(npc)).isEqualTo(EntityIds.NONE);
+        assertThat(sim.sync.visibleCount(c.atServer)).isEqualTo(1);   // only its own entity
+        sim.server.set(npc, SyncSim.X, px + 10);
+        sim.run(5);
+        final long m = c.sync.mirrorOf(npc);
+        assertThat(m).isNotEqualTo(EntityIds.NONE);
+        sim.server.destroy(npc);
+        sim.run(5);
+        assertThat(c.sync.mirrorOf(npc)).isEqualTo(EntityIds.NONE);
+        assertThat(c.mirror.isAlive(m)).isFalse();
+    }
+
+    @Test
+    void ownerOnlyComponentsReachOnlyTheOwner() {
+        final SyncSim sim = new SyncSim(22, 2, 0, LinkConditions.lan(), 4000);
+        sim.playersMove = false;
+        final SyncSim.Client a = sim.clients.get(0);
+        final SyncSim.Client b = sim.clients.get(1);
+        sim.server.set(b.player, SyncSim.X, sim.server.get(a.player, SyncSim.X) + 5);
+        sim.server.set(b.player, SyncSim.Y, sim.server.get(a.player, SyncSim.Y));
+        sim.server.set(b.player, SyncSim.STAMINA, 42);
+        sim.run(5);
+        final long bInA = a.sync.mirrorOf(b.player);
+        final long bInB = b.sync.mirrorOf(b.player);
+        assertThat(bInA).isNotEqualTo(EntityIds.NONE);
+        assertThat(a.mirror.has(bInA, SyncSim.STAMINA_T)).isFalse();
+        assertThat(b.mirror.get(bInB, SyncSim.STAMINA)).isEqualTo(42);
+        assertThat(b.sync.ownedEntity()).isEqualTo(b.player);
+    }
+
+    @Test
+    void interpolationRendersBetweenSnapshotsAndExtrapolatesBoundedly() {
+        final SyncSim sim = new SyncSim(23, 1, 0, LinkConditions.lan(), 4000);
+        sim.playersMove = false;
+        final SyncSim.Client c = sim.clients.get(0);
+        final long npc = sim.server.create(sim.npcArchetype);
+        final float px = sim.server.get(c.player, SyncSim.X);
+        sim.server.set(npc, SyncSim.Y, sim.server.get(c.player, SyncSim.Y));
+        for (int i = 0; i < 10; i++) {           // moves 1 unit per tick
+            sim.server.set(npc, SyncSim.X, px + i);
+            sim.tick();
+        }
+        final float[] out = new float[3];
+        final long newest = sim.clock.nanoTime();
+        assertThat(c.sync.sample(npc, newest - SyncSim.TICK_NANOS * 3 / 2, out)).isTrue();
+        assertThat(out[0]).isCloseTo(px + 7.5f, org.assertj.core.data.Offset.offset(0.6f));
+        c.sync.sample(npc, newest + 10 * SyncSim.TICK_NANOS, out);     // extrapolation stops after 100 ms
+        assertThat(out[0]).isLessThanOrEqualTo(px + 9 + 3.01f);
+        assertThat(c.sync.renderTimeNanos()).isLessThan(sim.clock.nanoTime());
+    }
+
+    @Test
+    void rulesRejectWhatCannotWork() {
+        assertThatThrownBy(() -> ReplicationRules.builder().build()).hasMessageContaining("position");
+        assertThatThrownBy(() -> ReplicationRules.builder().position(SyncSim.X, SyncSim.Y).quantize(SyncSim.X, 1, 1, 8))
+            .hasMessageContaining("max must be > min");
+        assertThatThrownBy(() -> ReplicationRules.builder().position(SyncSim.X, SyncSim.Y).angle(SyncSim.YAW, 1).build())
+            .hasMessageContaining("bits");
+        assertThatThrownBy(() -> ReplicationRules.builder().position(SyncSim.X, SyncSim.Y).quantize(SyncSim.YAW, 0, 1, 8).build())
+            .hasMessageContaining("does not replicate");
+    }
+}

@@ -1,0 +1,133 @@
+package org.mmosdk.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.mmosdk.sync.sim.LinkConditions;
+
+/** Deterministic simulations of a zone and its clients over impaired links. */
+class StateSyncSimTest {
+    private static final LinkConditions BAD = LinkConditions.internet().withLoss(0.2).withReorder(0.2).withDuplicate(0.1);
+
+    private static void settle(final SyncSim sim) {
+        sim.conditions(LinkConditions.internet());
+        sim.npcsMove = false;
+        sim.playersMove = false;
+        sim.churn = false;
+        sim.run(40);
+    }
+
+    private static void assertConverged(final SyncSim sim) {
+        for (final SyncSim.Client c : sim.clients) {
+            assertThat(sim.mismatch(c)).as("client %s", c.atClient.id()).isNull();
+        }
+    }
+
+    @Test
+    void mirrorsConvergeOnAPerfectLink() {
+        final SyncSim sim = new SyncSim(1, 4, 200, LinkConditions.lan(), 4000);
+        sim.run(100);
+        settle(sim);
+        assertConverged(sim);
+        assertThat(sim.dispatchErrors).isZero();
+    }
+
+    @Test
+    void mirrorsConvergeAfterLossReorderAndDuplicationStop() {
+        final SyncSim sim = new SyncSim(2, 6, 300, BAD, 1400);
+        sim.churn = true;
+        sim.run(300);
+        assertThat(sim.net.dropped()).isPositive();
+        assertThat(sim.net.duplicated()).isPositive();
+        settle(sim);
+        assertConverged(sim);
+        assertThat(sim.dispatchErrors).isZero();
+        for (final SyncSim.Client c : sim.clients) {
+            assertThat(c.sync.snapshotsRejected()).isZero();
+            assertThat(c.atClient.isOpen()).isTrue();
+        }
+    }
+
+    @Test
+    void convergesWhileMovingWithinOneSnapshotOnALosslessLink() {
+        // with nothing lost, every snapshot carries everything that changed: the mirror lags by one snapshot only
+        final SyncSim sim = new SyncSim(3, 3, 150, LinkConditions.lan(), 60_000);
+        sim.playersMove = false;
+        sim.run(60);
+        sim.npcsMove = false;
+        sim.run(2);
+        assertConverged(sim);
+    }
+
+    @Test
+    void aSmallBudgetStarvesNobody() {
+        final SyncSim sim = new SyncSim(4, 2, 400, LinkConditions.lan().withLoss(0.05), 300);
+        sim.run(200);
+        assertThat(sim.maxSnapshotBytes).isLessThanOrEqualTo(300 + 64);
+        settle(sim);
+        sim.run(200);
+        assertConverged(sim);
+    }
+
+    @Test
+    void partitionThenHeal() {
+        final SyncSim sim = new SyncSim(5, 3, 200, LinkConditions.internet(), 1400);
+        sim.run(40);
+        sim.clients.get(0).atClient.partition(true);
+        sim.churn = true;
+        sim.run(100);
+        sim.clients.get(0).atClient.partition(false);
+        settle(sim);
+        assertConverged(sim);
+    }
+
+    @Test
+    void aSeedReproducesARunBitForBit() {
+        final long[] a = runDigest(77);
+        final long[] b = runDigest(77);
+        final long[] c = runDigest(78);
+        assertThat(b).containsExactly(a);
+        assertThat(c[0]).isNotEqualTo(a[0]);
+    }
+
+    private static long[] runDigest(final long seed) {
+        final SyncSim sim = new SyncSim(seed, 4, 150, BAD, 1000);
+        sim.churn = true;
+        sim.run(150);
+        return new long[] {sim.net.digest(), sim.mirrorsHash(), sim.sync.bytesSent()};
+    }
+
+    @Test
+    void predictionKeepsTheOwnEntityOnTheServerPathAfterInputsStop() {
+        final SyncSim sim = new SyncSim(6, 2, 50, LinkConditions.internet().withLoss(0.1), 1400);
+        sim.run(100);
+        for (final SyncSim.Client c : sim.clients) {
+            assertThat(c.sync.inputAck()).isGreaterThan(50);
+        }
+        assertThat(sim.sync.lastAppliedInput(sim.clients.get(0).atServer)).isGreaterThan(80);
+        settle(sim);
+        final float err = SyncSim.RULES.maxError(SyncSim.X) * 2 + 1e-4f;
+        for (final SyncSim.Client c : sim.clients) {
+            final long m = c.sync.mirrorOf(c.player);
+            assertThat(c.mirror.get(m, SyncSim.X)).isCloseTo(sim.server.get(c.player, SyncSim.X), org.assertj.core.data.Offset.offset(err));
+            assertThat(c.mirror.get(m, SyncSim.Y)).isCloseTo(sim.server.get(c.player, SyncSim.Y), org.assertj.core.data.Offset.offset(err));
+        }
+    }
+
+    @Test
+    void bandwidthReport() {
+        // 4 clients, 400 NPCs (about 40 in view each), 20 Hz, 75% of NPCs move each tick, 5% loss
+        final SyncSim sim = new SyncSim(8, 4, 400, LinkConditions.internet().withLoss(0.05), 4000);
+        sim.run(40);
+        final long before = sim.sync.bytesSent();
+        sim.run(200);
+        final double perClientPerTick = (sim.sync.bytesSent() - before) / 200.0 / 4;
+        int visible = 0;
+        for (final SyncSim.Client c : sim.clients) {
+            visible += sim.sync.visibleCount(c.atServer);
+        }
+        System.out.printf("bandwidth: %.1f bytes/client/tick (%.1f kbps at 20 Hz), %.1f entities in view per client%n",
+            perClientPerTick, perClientPerTick * 20 * 8 / 1000, visible / 4.0);
+        assertThat(perClientPerTick).isPositive();
+    }
+}
