@@ -52,6 +52,11 @@ public final class World {
     int[] destroyedTicks = new int[64];
     int destroyedCount;
 
+    long[] removedHandles = new long[64];
+    ComponentType[] removedTypes = new ComponentType[64];
+    int[] removedTicks = new int[64];
+    int removedCount;
+
     private Thread owner;
 
     private World(final Builder b) {
@@ -287,6 +292,26 @@ public final class World {
     }
 
     /**
+     * The chunk that holds a live entity (valid until the next structural change).
+     *
+     * @param entity a live handle
+     * @return its chunk
+     */
+    public Chunk chunkOf(final long entity) {
+        return chunkOf[liveIndex(entity)];
+    }
+
+    /**
+     * The row of a live entity in {@link #chunkOf(long)} (valid until the next structural change).
+     *
+     * @param entity a live handle
+     * @return its row
+     */
+    public int rowOf(final long entity) {
+        return rowOf[liveIndex(entity)];
+    }
+
+    /**
      * The archetype of a live entity.
      *
      * @param entity a live handle
@@ -332,6 +357,15 @@ public final class World {
             return;
         }
         move(index, withoutComponent(from, local));
+        if (removedCount == removedHandles.length) {
+            removedHandles = Arrays.copyOf(removedHandles, removedCount * 2);
+            removedTypes = Arrays.copyOf(removedTypes, removedCount * 2);
+            removedTicks = Arrays.copyOf(removedTicks, removedCount * 2);
+        }
+        removedHandles[removedCount] = entity;
+        removedTypes[removedCount] = type;
+        removedTicks[removedCount] = tick;
+        removedCount++;
     }
 
     private void move(final int index, final Archetype.MoveMap map) {
@@ -719,9 +753,38 @@ public final class World {
         }
     }
 
+    /** Receives one component removal. */
+    @FunctionalInterface
+    public interface RemovalConsumer {
+        /**
+         * One removal.
+         *
+         * @param entity the entity (it may have been destroyed since)
+         * @param type the component removed from it
+         */
+        void accept(long entity, ComponentType type);
+    }
+
     /**
-     * Forgets destroyed entities recorded at or before {@code tick} (call it once every client acknowledged a later
-     * tick, to bound memory).
+     * Reports every component removed (by {@link #remove}) after tick {@code since}, in order. Components of destroyed
+     * entities are not listed here: see {@link #forEachDestroyedSince}.
+     *
+     * @param since a tick
+     * @param consumer receives the entity and the component type
+     */
+    public void forEachRemovedSince(final int since, final RemovalConsumer consumer) {
+        int i = removedCount;
+        while (i > 0 && removedTicks[i - 1] - since > 0) {
+            i--;
+        }
+        for (; i < removedCount; i++) {
+            consumer.accept(removedHandles[i], removedTypes[i]);
+        }
+    }
+
+    /**
+     * Forgets destroyed entities and removed components recorded at or before {@code tick} (call it once every client
+     * acknowledged a later tick, to bound memory).
      *
      * @param tick a tick
      */
@@ -733,6 +796,15 @@ public final class World {
         System.arraycopy(destroyedHandles, keepFrom, destroyedHandles, 0, destroyedCount - keepFrom);
         System.arraycopy(destroyedTicks, keepFrom, destroyedTicks, 0, destroyedCount - keepFrom);
         destroyedCount -= keepFrom;
+        int keepRemoved = 0;
+        while (keepRemoved < removedCount && removedTicks[keepRemoved] - tick <= 0) {
+            keepRemoved++;
+        }
+        System.arraycopy(removedHandles, keepRemoved, removedHandles, 0, removedCount - keepRemoved);
+        System.arraycopy(removedTypes, keepRemoved, removedTypes, 0, removedCount - keepRemoved);
+        System.arraycopy(removedTicks, keepRemoved, removedTicks, 0, removedCount - keepRemoved);
+        Arrays.fill(removedTypes, removedCount - keepRemoved, removedCount, null);
+        removedCount -= keepRemoved;
     }
 
     // ------------------------------------------------------------------ queries, snapshots, hashes

@@ -15,6 +15,7 @@ public final class WorldSnapshot {
     private int nextIndex;
     private int freeCount;
     private int destroyedCount;
+    private int removedCount;
     private int[] generations = new int[0];
     private Chunk[] chunkOf = new Chunk[0];
     private int[] rowOf = new int[0];
@@ -43,6 +44,7 @@ public final class WorldSnapshot {
         nextIndex = w.nextIndex;
         freeCount = w.freeCount;
         destroyedCount = w.destroyedCount;
+        removedCount = w.removedCount;
         generations = copy(w.generations, generations, nextIndex);
         rowOf = copy(w.rowOf, rowOf, nextIndex);
         if (chunkOf.length < nextIndex) {
@@ -96,6 +98,7 @@ public final class WorldSnapshot {
         System.arraycopy(free, 0, w.free, 0, freeCount);
         w.freeCount = freeCount;
         w.destroyedCount = Math.min(w.destroyedCount, destroyedCount);
+        w.removedCount = Math.min(w.removedCount, removedCount);
         for (int a = 0; a < w.archetypes.size(); a++) {
             final Archetype archetype = w.archetypes.get(a);
             if (a >= archetypeCount) {

@@ -104,6 +104,23 @@ class WorldTest {
     }
 
     @Test
+    void removalsAreJournaledAndEntitiesCanBeLocated() {
+        final long e = world.create(world.archetype(POSITION, VELOCITY, HEALTH));
+        final int before = world.tick();
+        world.advanceTick();
+        world.remove(e, HEALTH);
+        world.remove(e, HEALTH); // not present: nothing happens, nothing recorded
+        final List<String> removed = new ArrayList<>();
+        world.forEachRemovedSince(before, (entity, type) -> removed.add(EntityIds.toString(entity) + " " + type));
+        assertThat(removed).containsExactly(EntityIds.toString(e) + " Health");
+        assertThat(world.chunkOf(e).entity(world.rowOf(e))).isEqualTo(e);
+        world.forgetDestroyedUpTo(world.tick());
+        removed.clear();
+        world.forEachRemovedSince(before, (entity, type) -> removed.add(type.name()));
+        assertThat(removed).isEmpty();
+    }
+
+    @Test
     void writeAccessorsStampEveryRowAndReadAccessorsNone() {
         for (int i = 0; i < 100; i++) {
             world.create(moving);
