@@ -112,6 +112,7 @@ public class AddRemoveBenchmark {
         for (int i = 0; i < N; i++) {
             s.world.remove(s.handles[i], HEALTH);
         }
+        s.world.forgetDestroyedUpTo(s.world.tick()); // what state sync does once clients acknowledged
         return s.world.entityCount();
     }
 
