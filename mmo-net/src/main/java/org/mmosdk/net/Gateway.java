@@ -23,7 +23,6 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.mmosdk.core.id.NodeIds;
@@ -209,9 +208,9 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void initTcp(final ChannelPipeline p) {
-        p.addLast("frames", new TcpFrameDecoder(settings.maxFrameBytes));
-        p.addLast("idle", new IdleStateHandler(settings.idleTimeoutNanos, 0, 0, TimeUnit.NANOSECONDS));
-        p.addLast("session", new ServerConnection(this, Transport.TCP));
+        final ServerConnection connection = new ServerConnection(this, Transport.TCP);
+        p.addLast("frames", new TcpFrameDecoder(settings.maxFrameBytes, connection));
+        p.addLast("session", connection);
     }
 
     private void initWebSocket(final Channel ch) {
@@ -229,7 +228,6 @@ public final class Gateway implements AutoCloseable {
             .handshakeTimeoutMillis(Math.max(1, TimeUnit.NANOSECONDS.toMillis(settings.helloTimeoutNanos)))
             .build()));
         p.addLast("frames", WebSocketFrameAdapter.INSTANCE);
-        p.addLast("idle", new IdleStateHandler(settings.idleTimeoutNanos, 0, 0, TimeUnit.NANOSECONDS));
         p.addLast("session", new ServerConnection(this, Transport.WEBSOCKET));
     }
 

@@ -36,10 +36,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The last handler of a server channel: handshake, heartbeats, limits and dispatch of one connection. Every
- * method except {@link #requestClose()} and {@link #currentFrame()} runs on the channel's I/O thread.
+ * The last handler of a server channel: handshake, heartbeats, idle timeout, limits and dispatch of one connection.
+ * Every method except {@link #requestClose()} and {@link #currentFrame()} runs on the channel's I/O thread.
+ *
+ * <p>TCP frames arrive through {@link #onFrame(ByteBuf)}, called by the {@link TcpFrameDecoder} in place on its
+ * cumulation (no copy, no derived buffer); WebSocket frames through {@link #channelRead}, each a buffer of its own.
+ * The idle timeout is tracked here (one timer per connection, re-armed from the time of the last frame) rather than
+ * by an {@code IdleStateHandler}, which would add a pipeline hop and a clock read per read.
  */
-final class ServerConnection extends ChannelInboundHandlerAdapter {
+final class ServerConnection extends ChannelInboundHandlerAdapter implements TcpFrameDecoder.FrameSink {
     private static final Logger LOG = LoggerFactory.getLogger(ServerConnection.class);
     private static final int HANDSHAKING = 0;
     private static final int AUTHENTICATING = 1;
@@ -63,6 +68,10 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> forcedClose;
     private long pingSeq;
     private ByteBuf currentFrame;
+    /** Whether {@link #currentFrame} is a buffer of its own (WebSocket) rather than the decoder's cumulation. */
+    private boolean currentFrameOwned;
+    private long lastFrameNanos;
+    private ScheduledFuture<?> idleTimer;
 
     ServerConnection(final Gateway gateway, final Transport transport) {
         this.gateway = gateway;
@@ -75,6 +84,19 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
 
     ByteBuf currentFrame() {
         return ctx != null && ctx.executor().inEventLoop() ? currentFrame : null;
+    }
+
+    /** The current frame for the caller to keep: retained if it is a buffer of its own, else an exact copy. */
+    ByteBuf retainCurrentFrame() {
+        final ByteBuf frame = currentFrame();
+        if (frame == null) {
+            return null;
+        }
+        if (currentFrameOwned) {
+            return frame.retain();
+        }
+        final int n = frame.readableBytes();
+        return ctx.alloc().buffer(n).writeBytes(frame, frame.readerIndex(), n);
     }
 
     @Override
@@ -120,7 +142,9 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     public void channelActive(final ChannelHandlerContext ctx) throws Exception {
         gateway.stats.accepts.increment();
         gateway.channels.add(ctx.channel());
-        bucket = new TokenBucket(gateway.settings.rateLimitPerSecond, gateway.settings.rateLimitBurst, gateway.clock.nanoTime());
+        final long now = gateway.clock.nanoTime();
+        bucket = new TokenBucket(gateway.settings.rateLimitPerSecond, gateway.settings.rateLimitBurst, now);
+        lastFrameNanos = now;
         transportReady = transport == Transport.TCP;
         final int rc = gateway.limiter.tryAcquire(address());
         if (rc != 0) {
@@ -130,12 +154,28 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
         } else {
             slotHeld = true;
             timer = ctx.executor().schedule(this::helloTimedOut, gateway.settings.helloTimeoutNanos, TimeUnit.NANOSECONDS);
+            idleTimer = ctx.executor().schedule(this::idleCheck, gateway.settings.idleTimeoutNanos, TimeUnit.NANOSECONDS);
         }
         super.channelActive(ctx);
     }
 
     private InetAddress address() {
         return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
+    }
+
+    /** Closes the connection if no frame arrived for the idle timeout; otherwise re-arms for the time left. */
+    private void idleCheck() {
+        idleTimer = null;
+        if (state == CLOSED || session.closeReason() != null) {
+            return;
+        }
+        final long timeout = gateway.settings.idleTimeoutNanos;
+        final long left = timeout - (gateway.clock.nanoTime() - lastFrameNanos);
+        if (left <= 0) {
+            violation(CloseCodes.IDLE_TIMEOUT, "no traffic for " + TimeUnit.NANOSECONDS.toMillis(timeout) + " ms");
+        } else {
+            idleTimer = ctx.executor().schedule(this::idleCheck, left, TimeUnit.NANOSECONDS);
+        }
     }
 
     private void helloTimedOut() {
@@ -165,13 +205,19 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         try {
-            onFrame(frame);
+            frame(frame, true);
         } finally {
             frame.release();
         }
     }
 
-    private void onFrame(final ByteBuf frame) {
+    /** A TCP frame, in place in the decoder's cumulation (borrowed for this call). */
+    @Override
+    public void onFrame(final ByteBuf frame) {
+        frame(frame, false);
+    }
+
+    private void frame(final ByteBuf frame, final boolean owned) {
         if (state == CLOSED || session.closeReason() != null) {
             return;
         }
@@ -179,7 +225,9 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
         final NetStats stats = gateway.stats;
         stats.messagesIn.increment();
         stats.bytesIn.add(transport == Transport.TCP ? n + 4 : n);
-        if (!bucket.tryAcquire(gateway.clock.nanoTime())) {
+        final long now = gateway.clock.nanoTime();
+        lastFrameNanos = now;
+        if (!bucket.tryAcquire(now)) {
             if (gateway.settings.rateLimitPolicy == RateLimitPolicy.DROP) {
                 stats.messagesDropped.increment();
             } else {
@@ -215,6 +263,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         currentFrame = frame;
+        currentFrameOwned = owned;
         final int rc;
         try {
             rc = t.app.dispatch(session, frame);
@@ -446,6 +495,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
 
     private void doClose() {
         cancelTimer();
+        cancelIdleTimer();
         if (pinger != null) {
             pinger.cancel(false);
         }
@@ -479,11 +529,19 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
+    private void cancelIdleTimer() {
+        if (idleTimer != null) {
+            idleTimer.cancel(false);
+            idleTimer = null;
+        }
+    }
+
     @Override
     public void channelInactive(final ChannelHandlerContext ctx) throws Exception {
         final boolean opened = wasOpen && state == OPEN;
         state = CLOSED;
         cancelTimer();
+        cancelIdleTimer();
         if (pinger != null) {
             pinger.cancel(false);
         }

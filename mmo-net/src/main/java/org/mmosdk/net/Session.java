@@ -420,21 +420,43 @@ public final class Session implements Peer {
     }
 
     /**
-     * The frame being dispatched, retained for the caller: lets a message handler hand the frame to a zone thread
-     * that reads it in place later (and releases it). The buffer is exclusively the caller's; its readable bytes are
-     * the whole envelope. Only valid on the I/O thread while a handler of this session runs.
+     * The frame being dispatched, for the caller to keep: lets a message handler hand the frame to a zone thread
+     * that reads it in place later (and releases it). The buffer is exclusively the caller's (a copy of a TCP frame,
+     * which the gateway reads in place in its receive buffer; the WebSocket frame itself, retained); its readable
+     * bytes are the whole envelope. Only valid on the I/O thread while a handler of this session runs.
      *
-     * @return the current frame with one more reference the caller must release
+     * @return a buffer holding the current envelope; the caller must release it
      * @throws IllegalStateException outside a handler call
      */
     public ByteBuf retainCurrentFrame() {
         final ServerConnection c = connection;
+        final ByteBuf frame = c == null ? null : c.retainCurrentFrame();
+        if (frame == null) {
+            throw notInHandler("retainCurrentFrame()");
+        }
+        return frame;
+    }
+
+    /**
+     * The frame being dispatched, borrowed: its readable bytes are the whole envelope ({@code [u16 type id][payload]}),
+     * e.g. to relay it unchanged with {@code other.send(session.currentFrame())} without a copy. Only valid on the I/O
+     * thread while a handler of this session runs; do not release, retain, keep or modify it (it may be the
+     * connection's receive buffer). To keep the frame, use {@link #retainCurrentFrame()}.
+     *
+     * @return the current envelope, valid until the handler returns
+     * @throws IllegalStateException outside a handler call
+     */
+    public ByteBuf currentFrame() {
+        final ServerConnection c = connection;
         final ByteBuf frame = c == null ? null : c.currentFrame();
         if (frame == null) {
-            throw new IllegalStateException("retainCurrentFrame() is only valid inside a message handler of this session, "
-                + "on its I/O thread");
+            throw notInHandler("currentFrame()");
         }
-        return frame.retain();
+        return frame;
+    }
+
+    private static IllegalStateException notInHandler(final String what) {
+        return new IllegalStateException(what + " is only valid inside a message handler of this session, on its I/O thread");
     }
 
     // ---- package-private life cycle, called by ServerConnection

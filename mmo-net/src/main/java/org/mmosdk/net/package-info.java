@@ -11,8 +11,9 @@
  *       {@code send} does not flush; the zone flushes once per tick.</li>
  *   <li>Message handlers, {@link org.mmosdk.net.SessionListener} and {@link org.mmosdk.net.Authenticator} are called on
  *       the session's I/O thread and must not block. A handler that hands a frame to a zone thread uses
- *       {@link org.mmosdk.net.Session#retainCurrentFrame()}: each inbound frame is a buffer of its own, never a slice
- *       shared with the I/O thread.</li>
+ *       {@link org.mmosdk.net.Session#retainCurrentFrame()}, which returns a buffer exclusively the caller's (TCP
+ *       frames are read in place in the receive buffer and copied only then);
+ *       {@link org.mmosdk.net.Session#currentFrame()} lends the frame for the duration of the handler call only.</li>
  *   <li>{@link org.mmosdk.net.Gateway#start()} and {@link org.mmosdk.net.Gateway#shutdown(java.time.Duration)} from
  *       the owning thread, never from an I/O thread.</li>
  *   <li>Package-private classes ({@code ServerConnection}, {@code TokenBucket}, …) belong to one I/O thread unless

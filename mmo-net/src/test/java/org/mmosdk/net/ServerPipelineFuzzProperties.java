@@ -56,7 +56,7 @@ class ServerPipelineFuzzProperties {
     @Property(tries = 1000)
     void randomFramesCloseCleanly(@ForAll("frames") final List<byte[]> frames) {
         final ServerConnection connection = new ServerConnection(gateway, Transport.TCP);
-        final EmbeddedChannel ch = new EmbeddedChannel(new TcpFrameDecoder(512), connection);
+        final EmbeddedChannel ch = new EmbeddedChannel(new TcpFrameDecoder(512, connection), connection);
         final ByteBuffer hello = Control.hello(new EnvelopeWriter(), NetMessageTypes.PROTOCOL_VERSION, new byte[0], null, "fuzz");
         ch.writeInbound(Unpooled.buffer().writeIntLE(hello.remaining()).writeBytes(hello));
         for (final byte[] f : frames) {

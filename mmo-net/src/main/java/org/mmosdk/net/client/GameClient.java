@@ -200,7 +200,7 @@ public final class GameClient {
         final InetSocketAddress target = settings.webSocket != null
             ? new InetSocketAddress(settings.webSocket.getHost(), settings.webSocket.getPort())
             : settings.tcp;
-        final ChannelFuture f = b.connect(target);
+        final ChannelFuture f = settings.localAddress != null ? b.connect(target, settings.localAddress) : b.connect(target);
         channel = f.channel();
         f.addListener(done -> {
             if (!done.isSuccess()) {
@@ -573,6 +573,7 @@ public final class GameClient {
     /** Settings of a {@link GameClient}. Not thread-safe. */
     public static final class Builder {
         private InetSocketAddress tcp;
+        private InetSocketAddress localAddress;
         private URI webSocket;
         private SslContext tls;
         private EventLoopGroup group;
@@ -596,6 +597,18 @@ public final class GameClient {
         public Builder tcp(final InetSocketAddress address) {
             this.tcp = Objects.requireNonNull(address, "address");
             this.webSocket = null;
+            return this;
+        }
+
+        /**
+         * The local address to connect from, e.g. {@code 127.0.0.3:0} to spread load-test connections over several
+         * source addresses (each has its own range of ephemeral ports).
+         *
+         * @param local the address to bind before connecting (port 0 for an ephemeral one); default the system's choice
+         * @return this
+         */
+        public Builder localAddress(final InetSocketAddress local) {
+            this.localAddress = Objects.requireNonNull(local, "local");
             return this;
         }
 

@@ -12,26 +12,70 @@ import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
  * prefix is seen (and refused) as such instead of wrapping around.
  *
  * <p>The length is checked the moment the prefix has arrived ({@code failFast}): a frame above the cap raises
- * {@link io.netty.handler.codec.TooLongFrameException} before anything is allocated for it. Each emitted frame is
- * copied out of the cumulation into a pooled buffer of its own (never a shared slice), with the prefix stripped.
+ * {@link io.netty.handler.codec.TooLongFrameException} before anything is allocated for it.
+ *
+ * <p>Two modes:
+ * <ul>
+ *   <li>without a {@link FrameSink} (the client): each frame is copied out of the cumulation into a pooled buffer of
+ *       its own (never a shared slice), with the prefix stripped, and fired down the pipeline;</li>
+ *   <li>with a {@link FrameSink} (the gateway): nothing is allocated or fired; the sink is called on this I/O thread
+ *       with the cumulation itself, its reader and writer indices set around the frame for the duration of the call
+ *       (and restored afterwards). The sink reads the frame in place and copies it only if it must keep it.</li>
+ * </ul>
  */
 public final class TcpFrameDecoder extends LengthFieldBasedFrameDecoder {
     /** Bytes of the length prefix. */
     public static final int PREFIX_BYTES = 4;
 
+    /** Receives frames in place, on the channel's I/O thread. */
+    @FunctionalInterface
+    public interface FrameSink {
+        /**
+         * One frame: the readable bytes of {@code frame} are the envelope. Borrowed for the call only: do not
+         * release, retain or keep it; its indices are restored afterwards.
+         *
+         * @param frame the cumulation, indexed around the frame
+         */
+        void onFrame(ByteBuf frame);
+    }
+
+    private final FrameSink sink;
+
     /**
-     * A decoder.
+     * A decoder that fires each frame as a buffer of its own.
      *
      * @param maxEnvelopeBytes largest envelope (type id + payload) accepted
      */
     public TcpFrameDecoder(final int maxEnvelopeBytes) {
+        this(maxEnvelopeBytes, null);
+    }
+
+    /**
+     * A decoder that hands each frame to {@code sink} in place (no copy, no allocation).
+     *
+     * @param maxEnvelopeBytes largest envelope (type id + payload) accepted
+     * @param sink called on the I/O thread for each frame; null to fire copies instead
+     */
+    public TcpFrameDecoder(final int maxEnvelopeBytes, final FrameSink sink) {
         super(ByteOrder.LITTLE_ENDIAN, maxEnvelopeBytes + PREFIX_BYTES, 0, PREFIX_BYTES, 0, PREFIX_BYTES, true);
+        this.sink = sink;
     }
 
     @Override
     protected ByteBuf extractFrame(final ChannelHandlerContext ctx, final ByteBuf buffer, final int index, final int length) {
-        final ByteBuf frame = ctx.alloc().buffer(length);
-        frame.writeBytes(buffer, index, length);
-        return frame;
+        if (sink == null) {
+            final ByteBuf frame = ctx.alloc().buffer(length);
+            frame.writeBytes(buffer, index, length);
+            return frame;
+        }
+        final int reader = buffer.readerIndex();
+        final int writer = buffer.writerIndex();
+        buffer.setIndex(index, index + length);
+        try {
+            sink.onFrame(buffer);
+        } finally {
+            buffer.setIndex(reader, writer);
+        }
+        return null; // LengthFieldBasedFrameDecoder moves past the frame and adds nothing to the output
     }
 }
