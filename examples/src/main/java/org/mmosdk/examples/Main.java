@@ -20,6 +20,8 @@ public final class Main {
         final String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
         switch (example) {
             case "core-demo" -> CoreDemo.main(rest);
+            case "arena" -> org.mmosdk.examples.arena.ArenaMain.main(rest);
+            case "bots" -> org.mmosdk.examples.arena.BotsMain.main(rest);
             case "-h", "--help", "help" -> usage(0);
             default -> {
                 System.err.println("unknown example '" + example + "'");
@@ -36,6 +38,11 @@ public final class Main {
               core-demo [--clients N] [--rate HZ] [--duration SECONDS]
                   a zone on a fixed-rate tick loop that receives, verifies and answers envelopes
                   from N simulated clients (plus one hostile client), printing a status line
+              arena [--bots N] [--duration S] [--tcp-port P] [--ws-port P] [--http-port P] [--npcs N] [--host H]
+                  a 2 km x 2 km world with wandering NPCs and players, TCP and WebSocket gateways, state sync,
+                  a reliable skill cast, a live browser view and Prometheus /metrics (ports 0 = pick free ones)
+              bots [--host H] [--port P] [--bots N] [--transport tcp|ws] [--duration S] [--drops-per-minute N]
+                  N bots in this process against a running arena: they walk, cast, resume when dropped
             """);
         System.exit(exitCode);
     }

@@ -1,0 +1,41 @@
+package org.mmosdk.examples.arena;
+
+/**
+ * The arena's command-line options.
+ *
+ * @param bots in-process bots to start
+ * @param durationSeconds stop after this long; 0 runs until Ctrl-C
+ * @param host address to bind
+ * @param tcpPort TCP gateway port (0 picks one)
+ * @param wsPort WebSocket gateway port (0 picks one)
+ * @param httpPort page and /metrics (0 picks one)
+ * @param npcs wandering NPCs
+ * @param statusSeconds seconds between status lines
+ */
+record ArenaOptions(int bots, long durationSeconds, String host, int tcpPort, int wsPort, int httpPort, int npcs,
+                    int statusSeconds) {
+    static ArenaOptions parse(final String[] args) {
+        int bots = 200;
+        long duration = 0;
+        String host = "127.0.0.1";
+        int tcp = 7000;
+        int ws = 7001;
+        int http = 8080;
+        int npcs = 2000;
+        int status = 5;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--bots" -> bots = Integer.parseInt(args[++i]);
+                case "--duration" -> duration = Long.parseLong(args[++i]);
+                case "--host" -> host = args[++i];
+                case "--tcp-port" -> tcp = Integer.parseInt(args[++i]);
+                case "--ws-port" -> ws = Integer.parseInt(args[++i]);
+                case "--http-port" -> http = Integer.parseInt(args[++i]);
+                case "--npcs" -> npcs = Integer.parseInt(args[++i]);
+                case "--status-every" -> status = Integer.parseInt(args[++i]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        return new ArenaOptions(bots, duration, host, tcp, ws, http, npcs, status);
+    }
+}
