@@ -13,6 +13,23 @@ public final class SyncMessageTypes {
     /** {@code org.mmosdk.sync.wire.fb.InputBatch}, client to server. */
     public static final int INPUT_BATCH = MessageTypes.SYNC_FIRST + 2;
 
+    /** {@code LockstepInput}, client to server, droppable (org.mmosdk.sync.lockstep). */
+    public static final int LOCKSTEP_INPUT = MessageTypes.SYNC_FIRST + 0x10;
+    /** {@code LockstepFrames}, server to client, droppable. */
+    public static final int LOCKSTEP_FRAMES = MessageTypes.SYNC_FIRST + 0x11;
+    /** {@code Keyframe}, server to client. */
+    public static final int KEYFRAME = MessageTypes.SYNC_FIRST + 0x12;
+    /** {@code HashReport}, client to server. */
+    public static final int HASH_REPORT = MessageTypes.SYNC_FIRST + 0x13;
+    /** {@code KeyOp}, client to server, droppable and retransmitted until acknowledged. */
+    public static final int KEY_OP = MessageTypes.SYNC_FIRST + 0x14;
+    /** {@code KeyOpAck}, server to client, droppable. */
+    public static final int KEY_OP_ACK = MessageTypes.SYNC_FIRST + 0x15;
+    /** {@code Probe}, server to client (desync forensics). */
+    public static final int PROBE = MessageTypes.SYNC_FIRST + 0x16;
+    /** {@code ProbeReply}, client to server. */
+    public static final int PROBE_REPLY = MessageTypes.SYNC_FIRST + 0x17;
+
     /** Close code sent to a peer whose message broke the sync protocol (as WebSocket's "protocol error"). */
     public static final int CLOSE_PROTOCOL_ERROR = 1002;
 
@@ -22,7 +39,7 @@ public final class SyncMessageTypes {
     /**
      * mmo-sync's wire schema ({@code sync.bfbs}), loaded once.
      *
-     * @return the schema of Snapshot, SnapshotAck and InputBatch
+     * @return the schema of every mmo-sync message
      */
     public static WireSchema schema() {
         return Holder.SCHEMA;

@@ -1,6 +1,6 @@
 /**
- * mmo-sync: state sync with interest management and delta compression (this round), frame sync and their hybrid
- * (later rounds).
+ * mmo-sync: state sync with interest management and delta compression (this package); frame sync (lockstep), its
+ * hybrid with server keyframes, desync forensics, rollback and replay live in {@link org.mmosdk.sync.lockstep}.
  *
  * <ul>
  *   <li>{@link org.mmosdk.sync.ReplicationRules}: which components replicate, to whom, quantized how.</li>
