@@ -590,8 +590,9 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Tcp
         } else if (cause instanceof CorruptedFrameException || cause instanceof DecoderException) {
             violation(CloseCodes.PROTOCOL_VIOLATION, String.valueOf(cause.getMessage()));
         } else if (cause instanceof IOException) {
+            // a dropped connection (reset by peer, broken pipe): not the session's end. channelInactive detaches it
+            // for resume if the gateway allows that, and closes it with CONNECTION_LOST otherwise.
             LOG.debug("I/O error on {}: {}", session, cause.toString());
-            session.markClosing(CloseCodes.CONNECTION_LOST, cause.toString());
             ctx.close();
         } else {
             LOG.warn("unexpected error on {}; closing it", session, cause);
