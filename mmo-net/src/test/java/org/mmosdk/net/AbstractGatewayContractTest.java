@@ -327,6 +327,32 @@ abstract class AbstractGatewayContractTest {
     }
 
     @Test
+    void aConnectionResetDetachesTheSessionAndResumeWorks() throws Exception {
+        // regression: an I/O error (connection reset by peer) used to end the session, so resume failed under traffic
+        final Gateway g = start(Gateway.builder().resume(Duration.ofSeconds(10), 1024, 1 << 20));
+        final NetTestSupport.Recorder rec = new NetTestSupport.Recorder();
+        final GameClient c = client(g, "reset").listener(rec).build().connect().get(5, TimeUnit.SECONDS);
+        await(() -> g.sessions().get(c.sessionId()) != null);
+        final Session s = g.sessions().get(c.sessionId());
+        s.send(NetTestSupport.echo(1));
+        s.flush();
+        await(() -> rec.seqs.contains(1L));
+        c.abortWithReset().get(5, TimeUnit.SECONDS);
+        for (int i = 2; i <= 50 && !s.isDetached(); i++) { // keep writing: the server meets the reset
+            s.send(NetTestSupport.echo(i));
+            s.flush();
+            Thread.sleep(5);
+        }
+        await(s::isDetached);
+        assertThat(c.resume().get(5, TimeUnit.SECONDS)).isSameAs(c);
+        assertThat(g.sessions().get(c.sessionId())).isSameAs(s);
+        s.send(NetTestSupport.echo(100));
+        s.flush();
+        await(() -> rec.seqs.contains(100L));
+        c.close().get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
     void resumeAfterTheGracePeriodIsRejectedAndTheSessionClosedWithReason() throws Exception {
         final Events events = new Events();
         final Gateway g = start(Gateway.builder().resume(Duration.ofMillis(150), 64, 64 * 1024).listener(events));

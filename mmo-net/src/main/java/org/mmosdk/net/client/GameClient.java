@@ -267,6 +267,20 @@ public final class GameClient {
     }
 
     /**
+     * Like {@link #abort()}, but resets the connection (TCP RST via {@code SO_LINGER 0}): what a crashed client or a
+     * NAT that dropped the connection looks like to the server. The session can still be resumed.
+     *
+     * @return completes when the connection is closed
+     */
+    public CompletableFuture<CloseReason> abortWithReset() {
+        final Channel ch = channel;
+        if (ch != null) {
+            ch.eventLoop().execute(() -> ch.config().setOption(io.netty.channel.ChannelOption.SO_LINGER, 0));
+        }
+        return abort();
+    }
+
+    /**
      * Stops or resumes reading from the socket (Netty's auto-read), e.g. to play a slow consumer in tests.
      *
      * @param read false to stop reading
