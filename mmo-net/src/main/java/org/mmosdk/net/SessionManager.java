@@ -1,6 +1,10 @@
 package org.mmosdk.net;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
@@ -86,6 +90,61 @@ public final class SessionManager {
             }
         }
         return sent;
+    }
+
+    /**
+     * Sends one message to every session and flushes them, doing the work on the sessions' own I/O threads: one task
+     * per event loop per call instead of a hand-over per write and per flush. This is how to broadcast from a zone
+     * thread; {@link #broadcast(ByteBuffer, Delivery)} + {@link #flushAll()} from a non-I/O thread costs two
+     * hand-overs per session.
+     *
+     * @param envelope {@code [u16 type id][payload]}; copied once, position unchanged
+     * @param delivery reliable, or droppable (skipped by sessions that cannot keep up)
+     * @return how many sessions the message was handed to (a session may still skip a droppable one)
+     */
+    public int broadcastAndFlush(final ByteBuffer envelope, final Delivery delivery) {
+        return sendAndFlush(byId.values(), envelope, delivery);
+    }
+
+    /**
+     * Like {@link #broadcastAndFlush(ByteBuffer, Delivery)} for a chosen group of sessions (a zone's players, a
+     * room).
+     *
+     * @param sessions the recipients
+     * @param envelope {@code [u16 type id][payload]}; copied once, position unchanged
+     * @param delivery reliable, or droppable
+     * @return how many sessions the message was handed to
+     */
+    public static int sendAndFlush(final Iterable<Session> sessions, final ByteBuffer envelope, final Delivery delivery) {
+        final byte[] bytes = new byte[envelope.remaining()];
+        envelope.duplicate().get(bytes);
+        final Map<io.netty.util.concurrent.EventExecutor, List<Session>> byLoop = new IdentityHashMap<>();
+        int handed = 0;
+        for (final Session s : sessions) {
+            final ServerConnection c = s.connection;
+            if (c == null) {
+                // detached (waiting for a resume): reliable messages go to its resend window from here
+                if (s.send(ByteBuffer.wrap(bytes), delivery)) {
+                    handed++;
+                }
+                continue;
+            }
+            byLoop.computeIfAbsent(c.executor(), k -> new ArrayList<>()).add(s);
+            handed++;
+        }
+        for (final Map.Entry<io.netty.util.concurrent.EventExecutor, List<Session>> e : byLoop.entrySet()) {
+            final List<Session> group = e.getValue();
+            e.getKey().execute(() -> {
+                final ByteBuffer message = ByteBuffer.wrap(bytes);
+                for (final Session s : group) {
+                    s.send(message, delivery);
+                }
+                for (final Session s : group) {
+                    s.flush();
+                }
+            });
+        }
+        return handed;
     }
 
     /** Flushes every open session (call once at the end of a tick). */

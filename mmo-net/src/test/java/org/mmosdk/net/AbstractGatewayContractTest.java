@@ -168,6 +168,12 @@ abstract class AbstractGatewayContractTest {
         for (final NetTestSupport.Recorder rec : recs) {
             await(() -> rec.seqs.contains(7L));
         }
+        // the same on the sessions' own I/O threads, sent and flushed in one call
+        assertThat(g.sessions().broadcastAndFlush(NetTestSupport.echo(8), org.mmosdk.core.peer.Delivery.RELIABLE))
+            .isEqualTo(5);
+        for (final NetTestSupport.Recorder rec : recs) {
+            await(() -> rec.seqs.contains(8L));
+        }
     }
 
     @Test

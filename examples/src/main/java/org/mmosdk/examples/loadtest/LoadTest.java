@@ -22,10 +22,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoopGroup;
 import org.HdrHistogram.Histogram;
+import org.mmosdk.core.peer.Delivery;
 import org.mmosdk.core.wire.MessageTypes;
 import org.mmosdk.net.Authenticator;
 import org.mmosdk.net.Gateway;
 import org.mmosdk.net.Session;
+import org.mmosdk.net.SessionManager;
 import org.mmosdk.net.client.ClientListener;
 import org.mmosdk.net.client.GameClient;
 
@@ -129,12 +131,7 @@ public final class LoadTest {
                 msg.clear();
                 msg.putShort((short) BROADCAST).putLong(System.nanoTime());
                 msg.position(MESSAGE_BYTES).flip();
-                for (final Session s : targets) {
-                    s.send(msg);
-                }
-                for (final Session s : targets) {
-                    s.flush();
-                }
+                SessionManager.sendAndFlush(targets, msg, Delivery.RELIABLE); // on the sessions' I/O threads
                 final long sleep = next - System.nanoTime();
                 if (sleep > 0) {
                     TimeUnit.NANOSECONDS.sleep(sleep);
