@@ -56,6 +56,14 @@ public final class Chunk {
      * after T, every candidate bit for "changed since T" is exact and needs no tick check.
      */
     int lastMoveTick;
+    /**
+     * Per component slot: the rows stamped at tick {@link #listTick} in stamp order (each once), kept while they come
+     * in ascending order — the common case of a system walking a chunk. "Changed since the previous tick" then copies
+     * this list instead of scanning bits. Allocated on first use.
+     */
+    int[][] listRows;
+    final int[] listTick;
+    final int[] listCount;
 
     Chunk(final Archetype archetype, final int index, final int capacity) {
         this.archetype = archetype;
@@ -70,6 +78,9 @@ public final class Chunk {
         this.bulkChanged = new int[slots];
         this.ringBits = new long[slots + 1][RING][];
         this.ringTick = new int[slots + 1][RING];
+        this.listRows = new int[slots][];
+        this.listTick = new int[slots];
+        this.listCount = new int[slots];
         this.arrivals = slots;
         allocate(Math.min(FIRST_ALLOCATION, capacity));
     }
@@ -325,7 +336,41 @@ public final class Chunk {
     void stamp(final int slot, final int row, final int tick) {
         changed[slot][row] = tick;
         maxChanged[slot] = tick;
-        setBit(slot, row, tick);
+        final long[] bits = claim(slot, tick);
+        if (bits != null) {
+            final long mask = 1L << row;
+            final int w = row >>> 6;
+            if ((bits[w] & mask) == 0) {
+                bits[w] |= mask;
+                appendToList(slot, row, tick);
+            }
+        }
+    }
+
+    private void appendToList(final int slot, final int row, final int tick) {
+        if (listTick[slot] != tick) {
+            listTick[slot] = tick;
+            listCount[slot] = 0;
+        }
+        final int n = listCount[slot];
+        if (n < 0) {
+            return; // this tick's stamps came out of order: the list is off for this tick
+        }
+        int[] list = listRows[slot];
+        if (n > 0 && list[n - 1] >= row) {
+            listCount[slot] = -1;
+            return;
+        }
+        if (list == null || list.length <= n) {
+            list = Arrays.copyOf(list == null ? new int[0] : list, Math.max(64, Math.min(capacity, Math.max(n + 1, n * 2))));
+            listRows[slot] = list;
+        }
+        list[n] = row;
+        listCount[slot] = n + 1;
+    }
+
+    private void dropLists() {
+        Arrays.fill(listTick, 0);
     }
 
     /** Stamps a new row: every component added and changed at {@code tick}; one arrival bit for all of them. */
@@ -387,6 +432,9 @@ public final class Chunk {
             }
         }
         bulkChanged[slot] = 0;
+        if (listTick[slot] == bulk) {
+            listTick[slot] = 0; // bulk rows join the bits of that tick but not its list
+        }
         final long[] bits = claim(slot, bulk);
         if (bits != null) {
             Arrays.fill(bits, 0, (size + 63) >>> 6, -1L);
@@ -418,6 +466,7 @@ public final class Chunk {
 
     /** After a restore to tick {@code now}: forget the future, and make every row a candidate. */
     void afterRestore(final int now) {
+        dropLists();
         if (size == 0) {
             Arrays.fill(maxChanged, 0);
             Arrays.fill(maxAdded, 0);
@@ -488,8 +537,32 @@ public final class Chunk {
         if (now - since >= RING) {
             return collect(changed[slot], since, rows);
         }
+        // fast path: `since` is just before the slot's latest stamp tick (the list always belongs to it), nothing
+        // arrived or moved since, and that tick's stamps came in ascending row order: the list is exactly the answer
+        final int listed = listTick[slot];
+        int n = listCount[slot];
+        if (listed != 0 && n >= 0 && since == listed - 1 && lastMoveTick - since <= 0 && !arrivedAfter(since, now)) {
+            final int[] list = listRows[slot];
+            while (n > 0 && list[n - 1] >= size) {
+                n--; // rows emptied since (the chunk's last rows removed without a move)
+            }
+            System.arraycopy(list, 0, rows, 0, n);
+            return n;
+        }
         // candidates: rows stamped, or arrived, at a tick in (since, now]
         return collectCandidates(slot, true, changed[slot], since, now, rows);
+    }
+
+    /** Whether any row arrived (created, moved in, restored) at a tick in (since, now]. */
+    private boolean arrivedAfter(final int since, final int now) {
+        final int[] held = ringTick[arrivals];
+        for (int k = 0; k < RING; k++) {
+            final int t = held[k];
+            if (t != 0 && t - since > 0 && now - t >= 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
