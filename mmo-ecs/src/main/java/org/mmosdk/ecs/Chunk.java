@@ -441,6 +441,30 @@ public final class Chunk {
         }
     }
 
+    /** Stamps new rows {@code [from, to)} as {@link #stampNew(int, int)} does each. */
+    void stampNew(final int from, final int to, final int tick) {
+        for (int s = 0; s < changed.length; s++) {
+            Arrays.fill(changed[s], from, to, tick);
+            Arrays.fill(added[s], from, to, tick);
+            maxChanged[s] = tick;
+            maxAdded[s] = tick;
+        }
+        final long[] bits = claim(arrivals, tick);
+        if (bits != null && from < to) {
+            final int first = from >>> 6;
+            final int lastWord = (to - 1) >>> 6;
+            final long firstMask = -1L << from;
+            final long lastMask = -1L >>> -to;
+            if (first == lastWord) {
+                bits[first] |= firstMask & lastMask;
+            } else {
+                bits[first] |= firstMask;
+                Arrays.fill(bits, first + 1, lastWord, -1L);
+                bits[lastWord] |= lastMask;
+            }
+        }
+    }
+
     private void setBit(final int slot, final int row, final int tick) {
         final long[] bits = claim(slot, tick);
         if (bits != null) {

@@ -1,5 +1,7 @@
 package org.mmosdk.ecs;
 
+import java.util.Arrays;
+
 /** The primitive type of a component field, and so of its column. */
 public enum FieldKind {
     /** {@code byte}. */
@@ -72,6 +74,20 @@ public enum FieldKind {
             case DOUBLE -> ((double[]) column)[row] = 0;
             case BOOLEAN -> ((boolean[]) column)[row] = false;
             case REF -> ((Object[]) column)[row] = null;
+        }
+    }
+
+    /** Resets elements {@code [from, to)} to the default (0, false, null). */
+    void clear(final Object column, final int from, final int to) {
+        switch (this) {
+            case BYTE -> Arrays.fill((byte[]) column, from, to, (byte) 0);
+            case SHORT -> Arrays.fill((short[]) column, from, to, (short) 0);
+            case INT -> Arrays.fill((int[]) column, from, to, 0);
+            case LONG -> Arrays.fill((long[]) column, from, to, 0L);
+            case FLOAT -> Arrays.fill((float[]) column, from, to, 0f);
+            case DOUBLE -> Arrays.fill((double[]) column, from, to, 0d);
+            case BOOLEAN -> Arrays.fill((boolean[]) column, from, to, false);
+            case REF -> Arrays.fill((Object[]) column, from, to, null);
         }
     }
 

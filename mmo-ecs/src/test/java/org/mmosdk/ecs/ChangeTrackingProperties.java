@@ -46,14 +46,28 @@ class ChangeTrackingProperties {
                         types.add(t);
                     }
                 }
-                final long e = world.create(world.archetype(types.toArray(new ComponentType[0])));
-                final Map<ComponentType, int[]> comps = new HashMap<>();
-                types.forEach(t -> comps.put(t, new int[] {now, now}));
-                model.put(e, comps);
-            } else if (op < 30) {
+                final Archetype archetype = world.archetype(types.toArray(new ComponentType[0]));
+                final long[] created = new long[op < 14 ? 1 : 1 + r.nextInt(90)];
+                if (created.length == 1) {
+                    created[0] = world.create(archetype);
+                } else {
+                    world.create(archetype, created, 0, created.length);
+                }
+                for (final long e : created) {
+                    final Map<ComponentType, int[]> comps = new HashMap<>();
+                    types.forEach(t -> comps.put(t, new int[] {now, now}));
+                    model.put(e, comps);
+                }
+            } else if (op < 26) {
                 final long e = live.get(r.nextInt(live.size()));
                 world.destroy(e);
                 model.remove(e);
+            } else if (op < 30) {
+                final long[] dying = randomSubset(r, live);
+                world.destroy(dying, 0, dying.length);
+                for (final long e : dying) {
+                    model.remove(e);
+                }
             } else if (op < 40) {
                 final long e = live.get(r.nextInt(live.size()));
                 final ComponentType t = ALL[r.nextInt(ALL.length)];
@@ -141,5 +155,17 @@ class ChangeTrackingProperties {
             m.put(e, c);
         });
         return m;
+    }
+
+    /** A random subset of the live entities in random order, sometimes with a handle given twice. */
+    static long[] randomSubset(final Random r, final List<Long> live) {
+        final List<Long> shuffled = new ArrayList<>(live);
+        java.util.Collections.shuffle(shuffled, r);
+        final int n = r.nextInt(shuffled.size() + 1);
+        final List<Long> picked = new ArrayList<>(shuffled.subList(0, n));
+        if (n > 0 && r.nextInt(4) == 0) {
+            picked.add(picked.get(r.nextInt(n)));
+        }
+        return picked.stream().mapToLong(Long::longValue).toArray();
     }
 }

@@ -52,17 +52,41 @@ class WorldModelProperties {
             final List<Long> live = new ArrayList<>(model.entities.keySet());
             if (op < 30 || live.isEmpty()) {
                 final ComponentType[] types = randomTypes(r);
-                final long e = world.create(world.archetype(types));
-                final Map<ComponentType, Object[]> comps = new LinkedHashMap<>();
-                for (final ComponentType t : types) {
-                    comps.put(t, defaults(t));
+                final long[] created = new long[op < 24 ? 1 : 1 + r.nextInt(150)];
+                if (created.length == 1) {
+                    created[0] = world.create(world.archetype(types));
+                } else {
+                    world.create(world.archetype(types), created, 0, created.length);
                 }
-                model.entities.put(e, comps);
-            } else if (op < 42) {
+                for (final long e : created) {
+                    final Map<ComponentType, Object[]> comps = new LinkedHashMap<>();
+                    for (final ComponentType t : types) {
+                        comps.put(t, defaults(t));
+                    }
+                    model.entities.put(e, comps);
+                }
+            } else if (op < 37) {
                 final long e = live.get(r.nextInt(live.size()));
                 world.destroy(e);
                 model.entities.remove(e);
                 dead.add(e);
+            } else if (op < 42) {
+                final long[] dying = ChangeTrackingProperties.randomSubset(r, live);
+                if (dying.length > 0 && r.nextInt(5) == 0) {
+                    // a stale handle anywhere in the batch: nothing is destroyed
+                    final long[] withStale = java.util.Arrays.copyOf(dying, dying.length + 1);
+                    withStale[dying.length] = dead.isEmpty() ? -1L : dead.get(r.nextInt(dead.size()));
+                    if (withStale[dying.length] != -1L && !world.isAlive(withStale[dying.length])) {
+                        assertThatThrownBy(() -> world.destroy(withStale, 0, withStale.length))
+                            .isInstanceOf(StaleEntityException.class);
+                    }
+                }
+                world.destroy(dying, 0, dying.length);
+                for (final long e : dying) {
+                    if (model.entities.remove(e) != null) {
+                        dead.add(e);
+                    }
+                }
             } else if (op < 52) {
                 final long e = live.get(r.nextInt(live.size()));
                 final ComponentType t = ALL[r.nextInt(ALL.length)];

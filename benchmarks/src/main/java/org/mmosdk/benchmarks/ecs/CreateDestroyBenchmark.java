@@ -106,6 +106,16 @@ public class CreateDestroyBenchmark {
         return world.entityCount();
     }
 
+    /** The same work through the batch calls ({@code create(archetype, out, offset, count)}, {@code destroy(handles, offset, count)}). */
+    @Benchmark
+    public int mmoEcsBatch(final MmoEcs s) {
+        final World world = s.world;
+        world.create(s.archetype, s.handles, 0, N);
+        world.destroy(s.handles, 0, N);
+        world.forgetDestroyedUpTo(world.tick());
+        return world.entityCount();
+    }
+
     @Benchmark
     public int artemisOdb(final Artemis s) {
         for (int i = 0; i < N; i++) {
