@@ -11,8 +11,10 @@ import org.mmosdk.core.id.NodeIds;
  * <p><b>Why rendezvous and not a ketama ring.</b> When a node joins, exactly the keys it now wins move, all of
  * them to it; when a node leaves, exactly its keys move, spread over the others — the ideal 1/n in expectation
  * with no tuning. Balance is that of n independent uniform draws, so the busiest node stays within a few
- * percent of the average without virtual nodes; a ring needs 100–200 virtual nodes per node (memory, a binary
- * search over a large sorted array, and a rebuild per change) to reach the same balance. The cost is an
+ * percent of the average without virtual nodes (1.02x at 64 nodes over 1M keys, measured by
+ * {@code RoutingDistribution} in the benchmarks), whereas a ketama ring with 160 virtual nodes per node still put
+ * 1.16-1.31x the average on its busiest node in the same measurement, and needs memory, a binary search over a large
+ * sorted array and a rebuild per change. The cost is an
  * O(n) scan per lookup, which is a few nanoseconds per node at the tens of nodes a world spreads over, and
  * routes are cached in front of it ({@link RouteCache}). A change of membership needs no precomputed
  * structure: the node array is the whole state.
