@@ -38,11 +38,15 @@ public final class Main {
               core-demo [--clients N] [--rate HZ] [--duration SECONDS]
                   a zone on a fixed-rate tick loop that receives, verifies and answers envelopes
                   from N simulated clients (plus one hostile client), printing a status line
-              arena [--bots N] [--duration S] [--tcp-port P] [--ws-port P] [--http-port P] [--npcs N] [--host H]
+              arena [--bots N] [--duelists N] [--duration S] [--tcp-port P] [--ws-port P] [--http-port P] [--npcs N]
+                    [--host H]
                   a 2 km x 2 km world with wandering NPCs and players, TCP and WebSocket gateways, state sync,
-                  a reliable skill cast, a live browser view and Prometheus /metrics (ports 0 = pick free ones)
-              bots [--host H] [--port P] [--bots N] [--transport tcp|ws] [--duration S] [--drops-per-minute N]
-                  N bots in this process against a running arena: they walk, cast, resume when dropped
+                  a reliable skill cast, lockstep duels (2 of the bots by default), a live browser view and
+                  Prometheus /metrics (ports 0 = pick free ones)
+              bots [--host H] [--port P] [--bots N] [--duelists N] [--transport tcp|ws] [--duration S]
+                    [--drops-per-minute N]
+                  N bots in this process against a running arena: they walk, cast, resume when dropped;
+                  the first --duelists of them (default 2) also fight lockstep duels in pairs
             """);
         System.exit(exitCode);
     }

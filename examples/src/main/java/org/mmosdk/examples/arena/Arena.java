@@ -20,6 +20,7 @@ import org.mmosdk.core.peer.Delivery;
 import org.mmosdk.core.peer.Peer;
 import org.mmosdk.core.stats.StatsRegistry;
 import org.mmosdk.core.tick.TickLoop;
+import org.mmosdk.core.wire.Envelope;
 import org.mmosdk.core.wire.EnvelopeWriter;
 import org.mmosdk.core.wire.MessageDispatcher;
 import org.mmosdk.core.wire.MessageHandler;
@@ -50,7 +51,8 @@ import static org.mmosdk.examples.arena.Game.*;
 
 /**
  * The arena's server: one zone (a world with wandering NPCs and players) on a 20 Hz tick loop, TCP and WebSocket
- * gateways in front of it, state sync to bots, a reliable skill cast, and a plain "view" message for browsers.
+ * gateways in front of it, state sync to bots, a reliable skill cast, lockstep duels ({@link DuelHall}) for bots named
+ * {@code duelist-*}, and a plain "view" message for browsers.
  *
  * <p>Threads: the gateway's I/O threads only queue what they receive ({@link #inbox}); everything else — the world,
  * the sync server, the players — belongs to the zone thread of {@link #loop}. {@link #start()} and {@link #close()}
@@ -59,6 +61,8 @@ import static org.mmosdk.examples.arena.Game.*;
 final class Arena implements AutoCloseable {
     /** A browser viewer sends this as its Hello client name; bots send anything else. */
     static final String VIEWER_NAME = "viewer";
+    /** A bot whose client name starts with this also fights in a lockstep duel. */
+    static final String DUELIST_NAME = "duelist";
     private static final float VIEW_RADIUS = 100f;
     private static final float BROWSER_VIEW_RADIUS = 160f;
     /** Players appear in the middle of the map, where the NPCs are too, so that there is something to see. */
@@ -79,6 +83,7 @@ final class Arena implements AutoCloseable {
     /** Filled by I/O threads, drained by the zone at the start of each tick. */
     private final Queue<Inbound> inbox = new ConcurrentLinkedQueue<>();
     private final MessageDispatcher<Peer> dispatcher;
+    private final DuelHall duels;
 
     // zone-thread state
     private final Long2ObjectHashMap<Player> players = new Long2ObjectHashMap<>();
@@ -156,12 +161,13 @@ final class Arena implements AutoCloseable {
         // the gateway verifies the same messages on its I/O threads and passes the frames to the zone untouched
         final MessageHandler<Session> toZone = (session, type, payload) ->
             inbox.add(new Inbound(session, session.retainCurrentFrame(), false));
-        final MessageRegistry<Session> gatewayMessages = MessageRegistry.<Session>builder()
+        final MessageRegistry<Session> gatewayMessages = DuelHall.registerForGateway(MessageRegistry.<Session>builder(), toZone)
             .register(SyncMessageTypes.SNAPSHOT_ACK, SyncMessageTypes.schema().table(SnapshotAck.class), 64, toZone)
             .register(SyncMessageTypes.INPUT_BATCH, SyncMessageTypes.schema().table(InputBatch.class), 2304, toZone)
             .register(CAST, schema().table(Cast.class), 64, toZone)
             .register(STEER, schema().table(Steer.class), 64, toZone)
             .build();
+        duels = new DuelHall(stats);
         gateway = Gateway.builder()
             .host(options.host()).tcpPort(options.tcpPort()).webSocketPort(options.wsPort()).webSocketPath("/game")
             .authenticator(Authenticator.allowAll())          // a real game checks a token (HmacTokenAuthenticator)
@@ -204,6 +210,13 @@ final class Arena implements AutoCloseable {
         return this;
     }
 
+    /** Duel rooms open, frames sealed in them, desyncs detected; read by the status line (any thread, racy). */
+    String duelStatus() {
+        return duelStatus;
+    }
+
+    private volatile String duelStatus = "duels 0";
+
     InetSocketAddress tcpAddress() {
         return gateway.tcpAddress();
     }
@@ -219,6 +232,7 @@ final class Arena implements AutoCloseable {
         sync.applyInputs();      // bots' inputs, in order, once each
         schedule.run();          // NPCs wander, viewers walk; advances the world's tick
         sync.update();           // one snapshot per bot: what entered, changed or left its view
+        duels.update();          // lockstep duels: seal due frames, simulate, send frames and keyframe hashes
         sendViews();
         for (final Player p : players.values()) {
             if (!p.viewer) {
@@ -230,6 +244,9 @@ final class Arena implements AutoCloseable {
         }
         gateway.sessions().flushAll();   // one write per session per tick
         playerCount = players.size();
+        if (world.tick() % TICK_HZ == 0) {
+            duelStatus = "duels " + duels.rooms() + " (" + duels.framesSealed() + " frames, " + duels.desyncs() + " desyncs)";
+        }
         entityCount = world.entityCount();
         lastTickNanos = System.nanoTime() - start;
         tickTimer.record(lastTickNanos, TimeUnit.NANOSECONDS);
@@ -240,7 +257,10 @@ final class Arena implements AutoCloseable {
         while ((in = inbox.poll()) != null) {
             if (in.frame() != null) {
                 try {
-                    final int rc = dispatcher.dispatch(in.session(), in.frame());
+                    final int type = Envelope.typeId(in.frame(), in.frame().readerIndex());
+                    final int rc = DuelHall.isDuelMessage(type)
+                        ? duels.dispatch(in.session(), in.frame())      // to the sender's duel room
+                        : dispatcher.dispatch(in.session(), in.frame());
                     if (rc != WireError.OK) {
                         stats.counter("arena.messages.rejected", "messages the zone refused", "reason", WireError.name(rc))
                             .increment();
@@ -269,6 +289,9 @@ final class Arena implements AutoCloseable {
         } else {
             sync.addClient(session, e);
         }
+        if (session.principal().startsWith(DUELIST_NAME)) {
+            duels.join(session);
+        }
     }
 
     private void leave(final Session session) {
@@ -279,6 +302,7 @@ final class Arena implements AutoCloseable {
             } else {
                 sync.removeClient(session);
             }
+            duels.leave(session);
             world.destroy(p.entity);
         }
     }

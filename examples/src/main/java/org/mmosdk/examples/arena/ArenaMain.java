@@ -70,7 +70,7 @@ public final class ArenaMain {
         final WebServer web = new WebServer(options.host(), options.httpPort(), arena.webSocketAddress().getPort(),
             arena.gateway.webSocketPath(), prometheus).start();
         final BotSwarm bots = options.bots() <= 0 ? null
-            : new BotSwarm(arena.tcpAddress(), null, options.bots(), 0, null, 1).start();
+            : new BotSwarm(arena.tcpAddress(), null, options.bots(), Math.min(options.bots(), options.duelists()), 0, null, 1).start();
         return new Running(arena, web, bots, prometheus, options);
     }
 
@@ -127,11 +127,11 @@ public final class ArenaMain {
             final long in = counter("net.bytes.in");
             final int players = arena.gateway.sessions().sessionCount();
             final String line = String.format(
-                "tick %7d | tick p50 %6.2f ms p99 %6.2f ms | players %5d | out %9.0f B/s (%6.0f B/s per player) | in %8.0f B/s | heap %4d MB",
+                "tick %7d | tick p50 %6.2f ms p99 %6.2f ms | players %5d | out %9.0f B/s (%6.0f B/s per player) | in %8.0f B/s | heap %4d MB | %s",
                 arena.loop.tick(), window.getValueAtPercentile(50) / 1e6, window.getValueAtPercentile(99) / 1e6, players,
                 (out - lastBytesOut) / seconds, players == 0 ? 0 : (out - lastBytesOut) / seconds / players,
                 (in - lastBytesIn) / seconds,
-                (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20);
+                (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20, arena.duelStatus());
             lastBytesOut = out;
             lastBytesIn = in;
             return line;

@@ -11,9 +11,10 @@ package org.mmosdk.examples.arena;
  * @param httpPort page and /metrics (0 picks one)
  * @param npcs wandering NPCs
  * @param statusSeconds seconds between status lines
+ * @param duelists how many of the in-process bots also fight lockstep duels (in pairs)
  */
 record ArenaOptions(int bots, long durationSeconds, String host, int tcpPort, int wsPort, int httpPort, int npcs,
-                    int statusSeconds) {
+                    int statusSeconds, int duelists) {
     static ArenaOptions parse(final String[] args) {
         int bots = 200;
         long duration = 0;
@@ -23,6 +24,7 @@ record ArenaOptions(int bots, long durationSeconds, String host, int tcpPort, in
         int http = 8080;
         int npcs = 2000;
         int status = 5;
+        int duelists = 2;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--bots" -> bots = Integer.parseInt(args[++i]);
@@ -33,9 +35,10 @@ record ArenaOptions(int bots, long durationSeconds, String host, int tcpPort, in
                 case "--http-port" -> http = Integer.parseInt(args[++i]);
                 case "--npcs" -> npcs = Integer.parseInt(args[++i]);
                 case "--status-every" -> status = Integer.parseInt(args[++i]);
+                case "--duelists" -> duelists = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        return new ArenaOptions(bots, duration, host, tcp, ws, http, npcs, status);
+        return new ArenaOptions(bots, duration, host, tcp, ws, http, npcs, status, duelists);
     }
 }

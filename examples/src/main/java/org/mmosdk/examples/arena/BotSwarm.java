@@ -19,9 +19,11 @@ import io.netty.channel.EventLoopGroup;
 import org.HdrHistogram.Histogram;
 import org.mmosdk.core.peer.Delivery;
 import org.mmosdk.core.peer.Peer;
+import org.mmosdk.core.time.SystemClock;
 import org.mmosdk.core.wire.EnvelopeWriter;
 import org.mmosdk.core.wire.MessageDispatcher;
 import org.mmosdk.core.wire.MessageRegistry;
+import org.mmosdk.core.wire.WireError;
 import org.mmosdk.ecs.World;
 import org.mmosdk.examples.arena.fb.Cast;
 import org.mmosdk.examples.arena.fb.CastResult;
@@ -30,12 +32,15 @@ import org.mmosdk.net.CloseReason;
 import org.mmosdk.net.client.ClientListener;
 import org.mmosdk.net.client.GameClient;
 import org.mmosdk.sync.SyncClient;
+import org.mmosdk.sync.lockstep.LockstepClient;
 
 import static org.mmosdk.examples.arena.Game.*;
 
 /**
  * N bots, each a {@link GameClient} with a {@link SyncClient} mirroring what it sees. They walk, cast a skill now and
- * then (sent again until its result arrives), and resume their session when their connection drops. Used in-process
+ * then (sent again until its result arrives), and resume their session when their connection drops. The first
+ * {@code duelists} bots also fight lockstep {@link Duel}s, each with a {@link LockstepClient} that simulates the duel
+ * from the sealed frames and reports its state hashes to the room. Used in-process
  * by the arena and in a process of its own by {@code bots}.
  *
  * <p>Threads: the clients' I/O threads only queue what arrives; one driver thread owns every bot (mirror world,
@@ -46,6 +51,7 @@ final class BotSwarm implements AutoCloseable {
     private final InetSocketAddress tcp;
     private final URI webSocket;
     private final int dropsPerMinute;
+    private final int duelists;
     private final PrintStream progress;
     private final int progressSeconds;
     private final EventLoopGroup group;
@@ -69,6 +75,10 @@ final class BotSwarm implements AutoCloseable {
     long resumes;
     long freshReconnects;
     long snapshots;
+    long rejected;
+    long duelFrames;
+    long duelKeyframeMismatches;
+    long duelResyncs;
     final Histogram rtt = new Histogram(TimeUnit.SECONDS.toNanos(10), 2);
     final Histogram castLatency = new Histogram(TimeUnit.SECONDS.toNanos(60), 2);
     private Histogram rttWindow = new Histogram(TimeUnit.SECONDS.toNanos(10), 2);
@@ -81,15 +91,17 @@ final class BotSwarm implements AutoCloseable {
      * @param tcp server address for TCP bots, or null
      * @param webSocket server URI for WebSocket bots, or null (exactly one of the two)
      * @param count bots
+     * @param duelists how many of them (the first ones) also fight duels, in pairs
      * @param dropsPerMinute connections the swarm cuts on purpose each minute, to exercise resume
      * @param progress where the progress line goes (null: none)
      * @param progressSeconds seconds between progress lines
      */
-    BotSwarm(final InetSocketAddress tcp, final URI webSocket, final int count, final int dropsPerMinute,
-             final PrintStream progress, final int progressSeconds) {
+    BotSwarm(final InetSocketAddress tcp, final URI webSocket, final int count, final int duelists,
+             final int dropsPerMinute, final PrintStream progress, final int progressSeconds) {
         this.tcp = tcp;
         this.webSocket = webSocket;
         this.dropsPerMinute = dropsPerMinute;
+        this.duelists = duelists;
         this.progress = progress;
         this.progressSeconds = progressSeconds;
         this.group = GameClient.newEventLoopGroup(Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())));
@@ -98,8 +110,13 @@ final class BotSwarm implements AutoCloseable {
 
     BotSwarm start() {
         driver.execute(() -> {
-            for (int i = 0; i < bots.length; i++) {
-                bots[i] = new Bot(i);
+            try {
+                for (int i = 0; i < bots.length; i++) {
+                    bots[i] = new Bot(i);
+                }
+            } catch (final RuntimeException e) {
+                LOG.error("bots: cannot create the swarm", e);   // say so instead of a silent, empty swarm
+                throw e;
             }
         });
         driver.scheduleAtFixedRate(this::tick, 0, 1000 / TICK_HZ, TimeUnit.MILLISECONDS);
@@ -173,6 +190,8 @@ final class BotSwarm implements AutoCloseable {
             row("messages received", messagesIn.sum() + String.format(" (%.0f/s)", messagesIn.sum() / seconds)),
             row("messages sent", messagesOut + String.format(" (%.0f/s)", messagesOut / seconds)),
             row("snapshots applied", Long.toString(snapshots)),
+            row("duel frames applied", Long.toString(duelFrames)),
+            row("duel hash mismatches / resyncs", duelKeyframeMismatches + " / " + duelResyncs),
             row("casts sent / results", castsSent + " / " + castResults),
             row("casts retried / repeated result", castsRetried + " / " + castResultsRepeated),
             row("cast latency p50 / p99", String.format("%.1f / %.1f ms", castLatency.getValueAtPercentile(50) / 1e6,
@@ -214,6 +233,9 @@ final class BotSwarm implements AutoCloseable {
         final int index;
         final Queue<byte[]> inbox = new ConcurrentLinkedQueue<>();
         final byte[] input = new byte[INPUT_SIZE];
+        final byte[] duelInput = new byte[Duel.INPUT_SIZE];
+        final boolean duelist;
+        LockstepClient duel;
         final CastResult castResult = new CastResult();
         GameClient client;
         SyncClient sync;
@@ -230,19 +252,27 @@ final class BotSwarm implements AutoCloseable {
 
         Bot(final int index) {
             this.index = index;
+            this.duelist = index < duelists;
             connectFresh();
         }
 
         /** A new client, a new session and a new mirror (first connect, or when a resume is no longer possible). */
         void connectFresh() {
-            final GameClient.Builder b = GameClient.builder().group(group).clientName("bot-" + index).listener(this);
+            final GameClient.Builder b = GameClient.builder().group(group)
+                .clientName((duelist ? Arena.DUELIST_NAME + "-" : "bot-") + index).listener(this);
             client = (webSocket != null ? b.webSocket(webSocket) : b.tcp(tcp)).build();
             peer = new ServerPeer(client);
             sync = SyncClient.builder(World.builder().components(POSITION, HEADING).build(), RULES, peer)
                 .interpolationDelayNanos(2_000_000_000L / TICK_HZ).inputs(INPUT_SIZE, MOVE).build();
-            dispatch = sync.registerHandlers(MessageRegistry.<Peer>builder())
-                .register(CAST_RESULT, schema().table(CastResult.class), 64, (p, t, payload) -> onCastResult(payload))
-                .build().newDispatcher();
+            final MessageRegistry.Builder<Peer> messages = sync.registerHandlers(MessageRegistry.<Peer>builder())
+                .register(CAST_RESULT, schema().table(CastResult.class), 64, (p, t, payload) -> onCastResult(payload));
+            if (duelist) {
+                seenMismatches = 0;
+                seenResyncs = 0;
+                duel = LockstepClient.builder(peer, Duel::emptyWorld, Duel.STEP_FRAME).clock(SystemClock.INSTANCE).inputDelay(2).build();
+                duel.registerHandlers(messages);
+            }
+            dispatch = messages.build().newDispatcher();
             inbox.clear();
             castOutstanding = false;   // a new session starts without a cast in flight
             lastSnapshots = 0;
@@ -303,7 +333,9 @@ final class BotSwarm implements AutoCloseable {
         void play(final long now) {
             byte[] msg;
             while ((msg = inbox.poll()) != null) {
-                dispatch.dispatch(peer, ByteBuffer.wrap(msg), 0, msg.length);
+                if (dispatch.dispatch(peer, ByteBuffer.wrap(msg), 0, msg.length) != WireError.OK && ++rejected <= 3) {
+                    LOG.warn("bot-{}: message refused: {}", index, dispatch.lastError());
+                }
             }
             snapshots += sync.snapshotsApplied() - lastSnapshots;
             lastSnapshots = sync.snapshotsApplied();
@@ -342,9 +374,22 @@ final class BotSwarm implements AutoCloseable {
                 final FlatBufferBuilder b = writer.begin(CAST);
                 peer.send(writer.finish(Cast.createCast(b, castId, 1)), Delivery.RELIABLE);
             }
+            if (duel != null) {
+                if (duel.joined()) {
+                    Duel.botInput(duel.world(), duel.slot(), duelInput);
+                    duel.input(duelInput);
+                }
+                duelFrames += duel.update();
+                duelKeyframeMismatches += duel.keyframeMismatches() - seenMismatches;
+                seenMismatches = duel.keyframeMismatches();
+                duelResyncs += duel.resyncs() - seenResyncs;
+                seenResyncs = duel.resyncs();
+            }
             client.flush();
         }
 
+        long seenMismatches;
+        long seenResyncs;
         long lastSnapshots;
         CloseReason lastClose;
         long castFirstSent;
@@ -399,6 +444,7 @@ final class BotSwarm implements AutoCloseable {
 
         @Override
         public void close(final int code, final String reason) {
+            LOG.warn("closing the connection: {} ({})", reason, code);
             client.close();
         }
     }

@@ -24,6 +24,7 @@ public final class BotsMain {
         String host = "127.0.0.1";
         int port = -1;
         int count = 100;
+        int duelists = 2;
         String transport = "tcp";
         long duration = 0;
         int drops = 6;
@@ -33,6 +34,7 @@ public final class BotsMain {
                 case "--host" -> host = args[++i];
                 case "--port" -> port = Integer.parseInt(args[++i]);
                 case "--bots" -> count = Integer.parseInt(args[++i]);
+                case "--duelists" -> duelists = Integer.parseInt(args[++i]);
                 case "--transport" -> transport = args[++i];
                 case "--duration" -> duration = Long.parseLong(args[++i]);
                 case "--drops-per-minute" -> drops = Integer.parseInt(args[++i]);
@@ -51,7 +53,7 @@ public final class BotsMain {
         System.out.printf("bots: %d %s bots against %s:%d%s, %d dropped connections a minute; Ctrl-C stops%n", count,
             transport, host, port, duration > 0 ? " for " + duration + " s" : "", drops);
         final BotSwarm swarm = new BotSwarm(ws ? null : new InetSocketAddress(host, port),
-            ws ? URI.create("ws://" + host + ":" + port + "/game") : null, count, drops, System.out, every).start();
+            ws ? URI.create("ws://" + host + ":" + port + "/game") : null, count, Math.min(count, duelists), drops, System.out, every).start();
         final CountDownLatch done = new CountDownLatch(1);
         final Thread hook = new Thread(() -> {
             swarm.close();

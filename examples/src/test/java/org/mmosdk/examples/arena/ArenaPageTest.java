@@ -32,7 +32,7 @@ class ArenaPageTest {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void pageDrawsMovingEntitiesAndMetricsAreServed() throws Exception {
         requireBrowser();
-        final ArenaMain.Running arena = ArenaMain.start(new ArenaOptions(8, 0, "127.0.0.1", 0, 0, 0, 400, 5));
+        final ArenaMain.Running arena = ArenaMain.start(new ArenaOptions(8, 0, "127.0.0.1", 0, 0, 0, 400, 5, 2));
         try {
             final Path shot = Path.of("target/arena-page.png").toAbsolutePath();
             Files.deleteIfExists(shot);
