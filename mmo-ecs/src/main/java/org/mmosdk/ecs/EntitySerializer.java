@@ -89,7 +89,8 @@ public final class EntitySerializer {
      * @param world the target world
      * @param bytes from {@link #write}
      * @return the new handles
-     * @throws IllegalArgumentException if the bytes are malformed or name components the world lacks
+     * @throws IllegalArgumentException if the bytes are malformed or name components the world lacks; then the world
+     *         is unchanged (the whole input is checked before the first entity is created)
      */
     public static long[] read(final World world, final byte[] bytes) {
         try {
@@ -141,28 +142,57 @@ public final class EntitySerializer {
         if (count < 0 || count > in.remaining() / 2) {
             throw new IllegalArgumentException("entity count " + count + " does not fit the data");
         }
+        // all or nothing: the whole input is checked before the first entity is created
+        final int entitiesAt = in.position();
+        readEntities(null, in, table, count, null);
+        if (in.hasRemaining()) {
+            throw new IllegalArgumentException(in.remaining() + " bytes follow the last entity");
+        }
+        in.position(entitiesAt);
         final long[] created = new long[count];
+        readEntities(world, in, table, count, created);
+        return created;
+    }
+
+    /** Walks {@code count} entities; with a world, creates them into {@code created}, else only checks them. */
+    private static void readEntities(final World world, final ByteBuffer in, final List<ComponentType> table,
+                                     final int count, final long[] created) {
+        final int componentCount = table.size();
         final ComponentType[] types = new ComponentType[componentCount];
         final int[] valueStart = new int[componentCount];
+        final boolean[] seen = new boolean[componentCount];
         for (int e = 0; e < count; e++) {
             final int n = in.getShort() & 0xFFFF;
             if (n > componentCount) {
                 throw new IllegalArgumentException("entity " + e + " claims " + n + " components");
             }
+            java.util.Arrays.fill(seen, false);
             for (int k = 0; k < n; k++) {
                 final int ref = in.getShort() & 0xFFFF;
                 if (ref >= componentCount) {
                     throw new IllegalArgumentException("entity " + e + " names component #" + ref);
                 }
+                if (seen[ref]) {
+                    throw new IllegalArgumentException("entity " + e + " names component #" + ref + " twice");
+                }
+                seen[ref] = true;
                 final ComponentType t = table.get(ref);
                 if (t == null) {
                     throw new IllegalArgumentException("component #" + ref + " of the data is not registered in this world");
                 }
                 types[k] = t;
                 valueStart[k] = in.position();
+                int bytes = 0;
                 for (final Field f : t.fields) {
-                    in.position(in.position() + f.kind.bytes());
+                    bytes += f.kind.bytes();
                 }
+                if (bytes > in.remaining()) {
+                    throw new IllegalArgumentException("entity " + e + " is truncated");
+                }
+                in.position(in.position() + bytes);
+            }
+            if (world == null) {
+                continue;
             }
             final long entity = world.create(world.archetype(java.util.Arrays.copyOf(types, n)));
             final int end = in.position();
@@ -184,6 +214,5 @@ public final class EntitySerializer {
             in.position(end);
             created[e] = entity;
         }
-        return created;
     }
 }

@@ -273,8 +273,9 @@ class WorldTest {
 
     @Test
     void serializedBytesAreRejectedCleanlyWhenCorrupt() {
-        final long e = world.create(world.archetype(POSITION, HEALTH));
-        final byte[] bytes = EntitySerializer.write(world, e);
+        final long[] es = {world.create(world.archetype(POSITION, HEALTH)), world.create(world.archetype(POSITION)),
+            world.create(world.archetype(POSITION, VELOCITY))};
+        final byte[] bytes = EntitySerializer.write(world, es);
         final World other = TestComponents.newWorld(64);
         final Random r = new Random(3);
         int rejected = 0;
@@ -283,13 +284,19 @@ class WorldTest {
             if (bad.length > 0) {
                 bad[r.nextInt(bad.length)] ^= (byte) (1 << r.nextInt(8));
             }
+            final int before = other.entityCount();
+            final long hashBefore = other.stateHash();
             try {
                 EntitySerializer.read(other, bad);
             } catch (final IllegalArgumentException expected) {
                 rejected++;
+                // all or nothing: a rejected input leaves the world as it was
+                assertThat(other.entityCount()).isEqualTo(before);
+                assertThat(other.stateHash()).isEqualTo(hashBefore);
             }
         }
         assertThat(rejected).isGreaterThan(1000);
+        assertThat(EntitySerializer.read(other, bytes)).hasSize(3); // the intact input still reads
     }
 
     static long[] drive(final World w, final Random r) {
