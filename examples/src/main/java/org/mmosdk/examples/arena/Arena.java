@@ -65,8 +65,13 @@ final class Arena implements AutoCloseable {
     static final String DUELIST_NAME = "duelist";
     private static final float VIEW_RADIUS = 100f;
     private static final float BROWSER_VIEW_RADIUS = 160f;
-    /** Players appear in the middle of the map, where the NPCs are too, so that there is something to see. */
-    private static final float SPAWN_AREA = 400f;
+    /**
+     * Players appear in a square in the middle of the map, where the NPCs are too, so that there is something to see:
+     * at least this wide, and wider as players come, so that each sees about {@link #PLAYERS_IN_VIEW} others (a crowd
+     * of 2,000 bots would otherwise stand 500 to a view).
+     */
+    private static final float MIN_SPAWN_AREA = 400f;
+    private static final int PLAYERS_IN_VIEW = 100;
 
     final StatsRegistry stats = new StatsRegistry();
     final TickLoop loop;
@@ -279,7 +284,9 @@ final class Arena implements AutoCloseable {
     private void join(final Session session) {
         final boolean viewer = session.principal().startsWith(VIEWER_NAME);
         final long e = world.create(viewer ? viewerType : botType);
-        final float half = viewer ? 0f : SPAWN_AREA / 2;
+        final float side = (float) Math.max(MIN_SPAWN_AREA,
+            Math.sqrt(players.size() * Math.PI * VIEW_RADIUS * VIEW_RADIUS / PLAYERS_IN_VIEW));
+        final float half = viewer ? 0f : Math.min(SIZE, side) / 2;
         world.set(e, X, SIZE / 2 + (float) random.nextDouble(-half - 1, half + 1));
         world.set(e, Y, SIZE / 2 + (float) random.nextDouble(-half - 1, half + 1));
         final Player p = new Player(session, e, viewer);
