@@ -1,22 +1,63 @@
 package org.mmosdk.sync;
 
-import com.google.flatbuffers.ByteVector;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+import org.mmosdk.sync.wire.fb.Snapshot;
 
 /**
- * Reads what {@link BitWriter} wrote, from untrusted bytes: every read is bounds-checked; reading past the end
- * returns 0 and sets {@link #failed()} (checked once per record, so the hot path has no exceptions).
+ * Reads what {@link BitWriter} wrote, from untrusted bytes read in place in a little-endian buffer (absolute indices):
+ * every read is bounds-checked; reading past the end returns 0 and sets {@link #failed()} (checked once per record, so
+ * the hot path has no exceptions). A value of up to 56 bits is one unaligned little-endian 64-bit load ({@link #peek}).
  */
 final class BitReader {
-    private ByteVector bytes;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private ByteBuffer bb;
+    private byte[] array;
+    private int arrayOffset;
+    private int start;
+    private int end;
     private int limitBits;
-    private int bitPos;
+    private int consumed;
     private boolean failed;
 
-    void wrap(final ByteVector vector, final int lengthBytes) {
-        this.bytes = vector;
+    /**
+     * Reads {@code [start, start + lengthBytes)} of a little-endian buffer (through its array when it has one).
+     */
+    void wrap(final ByteBuffer buffer, final int startIndex, final int lengthBytes) {
+        if (buffer != null && buffer.order() != ByteOrder.LITTLE_ENDIAN) {
+            throw new IllegalArgumentException("the buffer must be little-endian");
+        }
+        this.bb = buffer;
+        final boolean heap = buffer != null && buffer.hasArray();
+        this.array = heap ? buffer.array() : null;
+        this.arrayOffset = heap ? buffer.arrayOffset() : 0;
+        this.start = startIndex;
+        this.end = startIndex + lengthBytes;
         this.limitBits = lengthBytes * 8;
-        this.bitPos = 0;
+        this.consumed = 0;
         this.failed = false;
+    }
+
+    /**
+     * Reads the entity stream of a snapshot read from {@code payload} (the buffer the snapshot table reads), without
+     * allocating: the vector is located through the generated accessor and the buffer's position and limit restored.
+     */
+    void wrap(final Snapshot snapshot, final ByteBuffer payload) {
+        final int position = payload.position();
+        final int limit = payload.limit();
+        if (snapshot.entitiesInByteBuffer(payload) == null) {
+            payload.limit(limit).position(position);
+            wrap(payload, position, 0);
+        } else {
+            final int vectorStart = payload.position();
+            final int vectorLength = payload.remaining();
+            payload.limit(limit).position(position);
+            wrap(payload, vectorStart, vectorLength);
+        }
     }
 
     boolean failed() {
@@ -28,26 +69,83 @@ final class BitReader {
     }
 
     int remainingBits() {
-        return limitBits - bitPos;
+        return limitBits - consumed;
     }
 
+    /** The next {@code bits} bits, bits in [0, 64]. */
     long read(final int bits) {
-        if (bits > limitBits - bitPos) {
+        if (bits > limitBits - consumed) {
             failed = true;
-            bitPos = limitBits;
+            consumed = limitBits;
             return 0;
         }
-        long v = 0;
-        int got = 0;
-        while (got < bits) {
-            final int off = bitPos & 7;
-            final int take = Math.min(8 - off, bits - got);
-            final long part = (bytes.get(bitPos >>> 3) >>> off) & ((1 << take) - 1);
-            v |= part << got;
-            got += take;
-            bitPos += take;
+        final int pos = consumed;
+        consumed = pos + bits;
+        if (bits <= 56) {
+            return peek(pos) & ((1L << bits) - 1);
         }
-        return v;
+        return (peek(pos) & 0xFFFF_FFFFL) | ((peek(pos + 32) & (bits == 64 ? 0xFFFF_FFFFL : (1L << (bits - 32)) - 1)) << 32);
+    }
+
+    // ------------------------------------------------------------------ positional access (the record decoder)
+
+    /** Bits consumed by {@link #read} so far. */
+    int position() {
+        return consumed;
+    }
+
+    /** Length of the stream in bits (whole bytes). */
+    int limitBits() {
+        return limitBits;
+    }
+
+    /**
+     * At least 57 bits starting at bit {@code bitPosition} (the next ones in the low bits); bits past the end of the
+     * stream read as 0, so a decoder may read ahead and check its position against {@link #limitBits()} once per
+     * record. Depends on nothing but the position, so a caller's loop keeps its position in a register.
+     *
+     * @param bitPosition in [0, limitBits() + 64 * 8)
+     */
+    long peek(final int bitPosition) {
+        final int i = start + (bitPosition >>> 3);
+        final long w;
+        if (i + 8 <= end) {
+            w = array != null ? (long) LONGS.get(array, arrayOffset + i) : bb.getLong(i);
+        } else {
+            long tail = 0;
+            for (int k = 0, n = end - i; k < n; k++) {
+                tail |= (bb.get(i + k) & 0xFFL) << (8 * k);
+            }
+            w = tail;
+        }
+        return w >>> (bitPosition & 7);
+    }
+
+    /** The backing array of a heap buffer, or null (then use {@link #peek(int)}). */
+    byte[] array() {
+        return array;
+    }
+
+    /** Index in {@link #array()} of the stream's first byte. */
+    int arrayBase() {
+        return arrayOffset + start;
+    }
+
+    /** Length of the stream in bytes. */
+    int lengthBytes() {
+        return end - start;
+    }
+
+    /**
+     * {@link #peek(int)} from values a caller's loop holds in registers: one load for a heap buffer away from the end,
+     * else the reader's general path.
+     */
+    static long peek(final byte[] array, final int base, final int lengthBytes, final BitReader r, final int bitPosition) {
+        final int i = bitPosition >>> 3;
+        if (array != null && i + 8 <= lengthBytes) {
+            return (long) LONGS.get(array, base + i) >>> (bitPosition & 7);
+        }
+        return r.peek(bitPosition);
     }
 
     boolean readBool() {

@@ -1,56 +1,88 @@
 package org.mmosdk.sync;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
-/** Bits appended least-significant first into a growable byte array; reused, allocation-free once grown. */
+/**
+ * Bits appended least-significant first into a growable byte array; reused, allocation-free once grown. Bits gather in
+ * a 64-bit accumulator that is stored 8 bytes at a time (little-endian), so a field costs a few register operations
+ * and memory is written once per 64 bits. {@link #array()} stores the partial accumulator first.
+ */
 final class BitWriter {
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
     private byte[] buf;
-    private int bitPos;
+    /** Bytes stored (a multiple of 8). */
+    private int stored;
+    /** Bits not yet stored, in the low {@link #accBits} bits. */
+    private long acc;
+    private int accBits;
 
     BitWriter(final int initialBytes) {
-        this.buf = new byte[initialBytes];
+        this.buf = new byte[Math.max(16, (initialBytes + 7) & ~7)];
     }
 
     void reset() {
-        bitPos = 0;
+        stored = 0;
+        acc = 0;
+        accBits = 0;
     }
 
     int bitPosition() {
-        return bitPos;
+        return stored * 8 + accBits;
     }
 
     int byteLength() {
-        return (bitPos + 7) >>> 3;
+        return stored + ((accBits + 7) >>> 3);
     }
 
+    /** The bytes written, valid for {@link #byteLength()} bytes (past that, zeros or stale bytes). */
     byte[] array() {
+        if (accBits > 0) {
+            ensure(stored + 8);
+            LONGS.set(buf, stored, acc);
+        }
         return buf;
     }
 
     /** Rolls back to an earlier bit position (a record that did not fit the budget). */
     void rewind(final int position) {
-        bitPos = position;
-        final int off = position & 7;
-        if (off != 0) {
-            buf[position >>> 3] &= (byte) ((1 << off) - 1);
+        final int at = (position >>> 6) << 3;
+        final int bits = position & 63;
+        if (at < stored) {
+            acc = bits == 0 ? 0 : (long) LONGS.get(buf, at) & ((1L << bits) - 1);
+            stored = at;
+        } else {
+            acc = bits == 0 ? 0 : acc & ((1L << bits) - 1);
         }
+        accBits = bits;
     }
 
+    /** Appends the low {@code bits} bits of {@code value}, bits in [0, 64]. */
     void write(final long value, final int bits) {
-        if (((bitPos + bits + 7) >>> 3) > buf.length) {
-            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, (bitPos + bits + 7) >>> 3));
+        if (bits == 0) {
+            return;
         }
-        long v = value;
-        int remaining = bits;
-        while (remaining > 0) {
-            final int idx = bitPos >>> 3;
-            final int off = bitPos & 7;
-            final int take = Math.min(8 - off, remaining);
-            final int part = (int) (v & ((1L << take) - 1)) << off;
-            buf[idx] = off == 0 ? (byte) part : (byte) (buf[idx] | part);
-            v >>>= take;
-            remaining -= take;
-            bitPos += take;
+        final long v = bits == 64 ? value : value & ((1L << bits) - 1);
+        final int have = accBits;
+        acc |= v << have;
+        final int total = have + bits;
+        if (total < 64) {
+            accBits = total;
+            return;
+        }
+        ensure(stored + 8);
+        LONGS.set(buf, stored, acc);
+        stored += 8;
+        acc = have == 0 ? 0 : v >>> (64 - have);
+        accBits = total - 64;
+    }
+
+    private void ensure(final int bytes) {
+        if (bytes > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, bytes));
         }
     }
 
@@ -58,13 +90,21 @@ final class BitWriter {
         write(b ? 1 : 0, 1);
     }
 
-    /** Unsigned varint in 7-bit groups, each followed by a continuation bit. */
+    /** Unsigned varint in 7-bit groups, each followed by a continuation bit (up to 7 groups in one write). */
     void writeVarint(final long value) {
         long v = value;
+        long packed = 0;
+        int groups = 0;
         do {
             final long group = v & 0x7F;
             v >>>= 7;
-            write(group | (v != 0 ? 0x80 : 0), 8);
+            packed |= (group | (v != 0 ? 0x80 : 0)) << (groups * 8);
+            if (++groups == 7 && v != 0) {
+                write(packed, 56);
+                packed = 0;
+                groups = 0;
+            }
         } while (v != 0);
+        write(packed, groups * 8);
     }
 }

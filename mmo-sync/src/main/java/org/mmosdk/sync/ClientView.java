@@ -2,7 +2,6 @@ package org.mmosdk.sync;
 
 import java.util.Arrays;
 
-import org.agrona.collections.Long2LongHashMap;
 import org.mmosdk.core.id.EntityIds;
 import org.mmosdk.core.peer.Peer;
 
@@ -22,22 +21,25 @@ final class ClientView {
 
     final Peer peer;
     long owned;
+    /** The owned entity's view slot as of the last interest update, or -1. */
+    int ownedSlot = -1;
     boolean hasViewpoint;
     float viewX;
     float viewY;
 
     // ------------------------------------------------------------------ visible entities
-    final Long2LongHashMap slotOf = new Long2LongHashMap(-1);
-    long[] handle = new long[64];
-    byte[] state = new byte[64];
-    int[] ackedTick = new int[64];
-    int[] enterSeq = new int[64];
-    int[] leaveSeq = new int[64];
-    float[] priority = new float[64];
-    int[] seenEpoch = new int[64];
-    float[] weight = new float[64];
+    /** Slots in use (entering, visible or leaving). */
+    int used;
+    long[] handle;
+    byte[] state;
+    int[] ackedTick;
+    int[] enterSeq;
+    int[] leaveSeq;
+    float[] priority;
+    int[] seenEpoch;
+    float[] weight;
     int slotHigh;
-    int[] freeSlots = new int[64];
+    int[] freeSlots;
     int freeCount;
 
     // ------------------------------------------------------------------ sent snapshots
@@ -54,21 +56,27 @@ final class ClientView {
     int highestInput;
     int inputGapTicks;
 
-    ClientView(final Peer peer, final long owned, final int ringSize, final int inputSize, final int inputCapacity) {
+    ClientView(final Peer peer, final long owned, final int ringSize, final int inputSize, final int inputCapacity,
+        final int viewCapacity) {
         this.peer = peer;
         this.owned = owned;
+        this.handle = new long[viewCapacity];
+        this.state = new byte[viewCapacity];
+        this.ackedTick = new int[viewCapacity];
+        this.enterSeq = new int[viewCapacity];
+        this.leaveSeq = new int[viewCapacity];
+        this.priority = new float[viewCapacity];
+        this.seenEpoch = new int[viewCapacity];
+        this.weight = new float[viewCapacity];
+        this.freeSlots = new int[viewCapacity];
         this.ring = new Record[ringSize];
         for (int i = 0; i < ringSize; i++) {
-            ring[i] = new Record();
+            ring[i] = new Record(viewCapacity);
         }
         this.ringMask = ringSize - 1;
         this.inputs = new byte[Math.max(1, inputSize) * inputCapacity];
         this.inputSeqAt = new int[inputCapacity];
         this.inputMask = inputCapacity - 1;
-    }
-
-    int slot(final long entity) {
-        return (int) slotOf.get(entity);
     }
 
     int newSlot(final long entity) {
@@ -95,12 +103,12 @@ final class ClientView {
         enterSeq[s] = nextSeq;
         leaveSeq[s] = 0;
         priority[s] = 0;
-        slotOf.put(entity, s);
+        used++;
         return s;
     }
 
     void freeSlot(final int s) {
-        slotOf.remove(handle[s]);
+        used--;
         handle[s] = EntityIds.NONE;
         state[s] = FREE;
         if (freeCount == freeSlots.length) {
@@ -110,7 +118,7 @@ final class ClientView {
     }
 
     int visibleCount() {
-        return slotOf.size();
+        return used;
     }
 
     /** One sent snapshot: what it carried, so that its ack can move each entity's baseline. */
@@ -119,22 +127,39 @@ final class ClientView {
         int tick;
         boolean acked = true;
         int count;
-        long[] entities = new long[64];
-        byte[] kinds = new byte[64];
+        long[] entities;
+        byte[] kinds;
+        /** The view slot each item's entity had when sent (an ack checks it still holds that entity). */
+        int[] slots;
 
-        void reset(final int seq, final int tick) {
+        Record(final int capacity) {
+            entities = new long[capacity];
+            kinds = new byte[capacity];
+            slots = new int[capacity];
+        }
+
+        /** Starts a record of at most {@code capacity} items (grown by doubling, so it settles once views do). */
+        void reset(final int seq, final int tick, final int capacity) {
             this.seq = seq;
             this.tick = tick;
             this.acked = false;
             this.count = 0;
+            if (entities.length < capacity) {
+                final int size = Math.max(capacity, entities.length * 2);
+                entities = new long[size];
+                kinds = new byte[size];
+                slots = new int[size];
+            }
         }
 
-        void add(final long entity, final byte kind) {
+        void add(final long entity, final byte kind, final int slot) {
             if (count == entities.length) {
                 entities = Arrays.copyOf(entities, count * 2);
                 kinds = Arrays.copyOf(kinds, count * 2);
+                slots = Arrays.copyOf(slots, count * 2);
             }
             entities[count] = entity;
+            slots[count] = slot;
             kinds[count++] = kind;
         }
 

@@ -60,6 +60,18 @@ public final class ReplicationRules {
     final int everyoneMask;
     final int allMask;
 
+    // the same per-field layout flattened in wire order, with each quantizer's step precomputed (the codec's hot path)
+    final int[] firstField;
+    final Field[] flatField;
+    final byte[] flatEncoding;
+    final int[] flatBits;
+    final float[] flatMin;
+    final float[] flatMax;
+    final double[] flatStep;
+    final double[] flatInverseStep;
+    /** Width of a fixed-width field of at most 32 bits (bounded float, angle, raw float, boolean), else 0. */
+    final int[] flatFixedBits;
+
     private ReplicationRules(final Builder b) {
         final int n = b.components.size();
         components = b.components.toArray(new ComponentType[0]);
@@ -119,6 +131,42 @@ public final class ReplicationRules {
         positionComponent = posComp;
         everyoneMask = everyone;
         allMask = n == 32 ? -1 : (1 << n) - 1;
+
+        firstField = new int[n + 1];
+        int total = 0;
+        for (int c = 0; c < n; c++) {
+            firstField[c] = total;
+            total += fields[c].length;
+        }
+        firstField[n] = total;
+        flatField = new Field[total];
+        flatEncoding = new byte[total];
+        flatBits = new int[total];
+        flatMin = new float[total];
+        flatMax = new float[total];
+        flatStep = new double[total];
+        flatInverseStep = new double[total];
+        flatFixedBits = new int[total];
+        for (int c = 0; c < n; c++) {
+            for (int f = 0; f < fields[c].length; f++) {
+                final int k = firstField[c] + f;
+                flatField[k] = fields[c][f];
+                flatEncoding[k] = encoding[c][f];
+                flatBits[k] = bits[c][f];
+                flatMin[k] = min[c][f];
+                flatMax[k] = max[c][f];
+                flatFixedBits[k] = encoding[c][f] == RANGE_FLOAT || encoding[c][f] == ANGLE ? bits[c][f]
+                    : encoding[c][f] == RAW_FLOAT ? 32 : encoding[c][f] == BOOL ? 1 : 0;
+                if (encoding[c][f] == RANGE_FLOAT) {
+                    final double steps = (double) ((1L << bits[c][f]) - 1);
+                    flatStep[k] = ((double) max[c][f] - min[c][f]) / steps;
+                    flatInverseStep[k] = steps / ((double) max[c][f] - min[c][f]);
+                } else if (encoding[c][f] == ANGLE) {
+                    flatStep[k] = 2 * Math.PI / (1L << bits[c][f]);
+                    flatInverseStep[k] = (1L << bits[c][f]) / (2 * Math.PI);
+                }
+            }
+        }
     }
 
     private static byte defaultEncoding(final Field field) {

@@ -3,7 +3,6 @@ package org.mmosdk.sync;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 
-import com.google.flatbuffers.ByteVector;
 import com.google.flatbuffers.FlatBufferBuilder;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.collections.Long2LongHashMap;
@@ -60,7 +59,6 @@ public final class SyncClient {
     private final EntityCodec codec;
     private final BitReader reader = new BitReader();
     private final Snapshot snapshot = new Snapshot();
-    private final ByteVector entityBytes = new ByteVector();
     private final EnvelopeWriter envelope = new EnvelopeWriter(256);
     private final Long2LongHashMap mirror = new Long2LongHashMap(EntityIds.NONE);
     private final Int2ObjectHashMap<Archetype> archetypes = new Int2ObjectHashMap<>();
@@ -132,7 +130,8 @@ public final class SyncClient {
             stale++;
             return;
         }
-        if (!validate(s)) {
+        reader.wrap(s, payload);
+        if (!codec.decode(reader, s.entityCount())) {
             rejected++;
             peer.close(SyncMessageTypes.CLOSE_PROTOCOL_ERROR, "malformed snapshot " + seq);
             return;
@@ -151,19 +150,20 @@ public final class SyncClient {
             samples.remove(e);
         }
         // records
+        // records, decoded and checked whole above
         owned = s.owned();
-        reader.wrap(s.entitiesVector(entityBytes), s.entitiesLength());
-        for (int i = 0, n = s.entityCount(); i < n; i++) {
-            codec.readHeader(reader);
-            long local = mirror.get(codec.handle);
-            if (local == EntityIds.NONE && codec.full) {
-                local = world.create(archetype(codec.mask));
-                mirror.put(codec.handle, local);
+        for (int i = 0, n = codec.decodedCount; i < n; i++) {
+            final long handle = codec.recordHandle[i];
+            final int mask = codec.recordMask[i];
+            long local = mirror.get(handle);
+            if (local == EntityIds.NONE && codec.recordFull[i]) {
+                local = world.create(archetype(mask));
+                mirror.put(handle, local);
             }
             if (local != EntityIds.NONE) {
-                ensureComponents(local, codec.mask);
+                ensureComponents(local, mask);
+                codec.apply(i, world, local);
             }
-            codec.readFields(reader, world, local);
         }
         // reconciliation: the server's state of our entity, then replay what it has not applied yet
         final int ack = (int) Math.min(s.inputAck(), inputSeq);
@@ -180,17 +180,6 @@ public final class SyncClient {
         applied++;
         final FlatBufferBuilder b = envelope.begin(SyncMessageTypes.SNAPSHOT_ACK);
         peer.send(envelope.finish(SnapshotAck.createSnapshotAck(b, seq)), Delivery.DROPPABLE);
-    }
-
-    /** Parses the whole snapshot without applying anything. */
-    private boolean validate(final Snapshot s) {
-        reader.wrap(s.entitiesVector(entityBytes), s.entitiesLength());
-        for (int i = 0, n = s.entityCount(); i < n; i++) {
-            if (!codec.readHeader(reader) || !codec.readFields(reader, world, EntityIds.NONE)) {
-                return false;
-            }
-        }
-        return reader.remainingBits() < 8;
     }
 
     private Archetype archetype(final int mask) {

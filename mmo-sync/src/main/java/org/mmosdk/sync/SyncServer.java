@@ -61,6 +61,7 @@ public final class SyncServer {
     private final float hysteresis;
     private final int bytesPerTick;
     private final int ringSize;
+    private final int viewCapacity;
     private final int inputSize;
     private final int inputCapacity;
     private final int maxInputsPerTick;
@@ -85,10 +86,15 @@ public final class SyncServer {
     private int[] denseTicks;
     private int[] denseOfIndex = new int[256];
     private int[] queryOut = new int[256];
+    private int[] denseSlot = new int[256];
+    private int[] denseSlotStamp = new int[256];
+    private int slotStamp;
     private final Consumer<Chunk> collect = this::collect;
 
     private int epoch;
     private long[] candidates = new long[256];
+    private int[] candidateDense = new int[256];
+    private int[] candidateMask = new int[256];
     private long[] removed = new long[256];
     private final SnapshotAck ackReader = new SnapshotAck();
     private final InputBatch inputReader = new InputBatch();
@@ -110,6 +116,7 @@ public final class SyncServer {
         this.hysteresis = b.hysteresis;
         this.bytesPerTick = b.bytesPerTick;
         this.ringSize = b.snapshotRing;
+        this.viewCapacity = b.viewCapacity;
         this.inputSize = b.inputSize;
         this.inputCapacity = 128;
         this.maxInputsPerTick = b.maxInputsPerTick;
@@ -158,7 +165,7 @@ public final class SyncServer {
         if (clientsById.containsKey(peer.id())) {
             throw new IllegalArgumentException("peer " + peer.id() + " is already a client");
         }
-        final ClientView c = new ClientView(peer, ownedEntity, ringSize, inputSize, inputCapacity);
+        final ClientView c = new ClientView(peer, ownedEntity, ringSize, inputSize, inputCapacity, viewCapacity);
         clientsById.put(peer.id(), c);
         clients.add(c);
     }
@@ -270,6 +277,9 @@ public final class SyncServer {
         replicated.forEachChunk(collect);
         if (queryOut.length < denseCount) {
             queryOut = new int[denseCount * 2];
+            denseSlot = new int[denseCount * 2];
+            denseSlotStamp = new int[denseCount * 2];
+            slotStamp = 0;
         }
     }
 
@@ -330,6 +340,20 @@ public final class SyncServer {
         final float vy = ownDense >= 0 ? grid.y(ownDense) : c.viewY;
         final float enter2 = viewRadius * viewRadius;
         final float stay = viewRadius + hysteresis;
+        // this client's slots by dense index (array lookups below instead of a hash lookup per entity in range)
+        if (++slotStamp == 0) {
+            Arrays.fill(denseSlotStamp, 0);
+            slotStamp = 1;
+        }
+        for (int s = 0; s < c.slotHigh; s++) {
+            if (c.state[s] != ClientView.FREE) {
+                final int d = dense(c.handle[s]);
+                if (d >= 0) {
+                    denseSlot[d] = s;
+                    denseSlotStamp[d] = slotStamp;
+                }
+            }
+        }
         if (hasView) {
             final int n = grid.query(vx, vy, stay, queryOut);
             for (int k = 0; k < n; k++) {
@@ -338,12 +362,14 @@ public final class SyncServer {
                 final float dx = grid.x(d) - vx;
                 final float dy = grid.y(d) - vy;
                 final float d2 = dx * dx + dy * dy;
-                int s = c.slot(e);
+                int s = denseSlotStamp[d] == slotStamp ? denseSlot[d] : -1;
                 if (s >= 0 && c.state[s] != ClientView.LEAVING) {
                     c.seenEpoch[s] = epoch;
                 } else if (d2 <= enter2 || d == ownDense) {
                     if (s < 0) {
                         s = c.newSlot(e);
+                        denseSlot[d] = s;
+                        denseSlotStamp[d] = slotStamp;
                     } else {
                         c.state[s] = ClientView.ENTERING;
                         c.ackedTick[s] = 0;
@@ -356,8 +382,9 @@ public final class SyncServer {
                 c.weight[s] = 1f + 3f * Math.max(0f, 1f - d2 / enter2);
             }
         }
+        c.ownedSlot = -1;
         if (ownDense >= 0) {
-            int s = c.slot(c.owned);
+            int s = denseSlotStamp[ownDense] == slotStamp ? denseSlot[ownDense] : -1;
             if (s < 0) {
                 s = c.newSlot(c.owned);
             } else if (c.state[s] == ClientView.LEAVING) {
@@ -366,6 +393,7 @@ public final class SyncServer {
                 c.enterSeq[s] = c.nextSeq;
             }
             c.seenEpoch[s] = epoch;
+            c.ownedSlot = s;
         }
         for (int s = 0; s < c.slotHigh; s++) {
             final byte st = c.state[s];
@@ -385,7 +413,7 @@ public final class SyncServer {
     private void sendSnapshot(final ClientView c, final int baselineTick, final long now) {
         final int seq = c.nextSeq;
         final ClientView.Record record = c.ring[seq & c.ringMask];
-        record.reset(seq, baselineTick);
+        record.reset(seq, baselineTick, c.slotHigh + 1);
         bits.reset();
         int entityCount = 0;
         int removedCount = 0;
@@ -394,7 +422,7 @@ public final class SyncServer {
         final int ownDense = c.owned == EntityIds.NONE ? -1 : dense(c.owned);
         if (ownDense >= 0) {
             codec.write(bits, true, c.owned, denseMask[ownDense] & rules.allMask, denseChunk[ownDense], denseRow[ownDense]);
-            record.add(c.owned, ClientView.ITEM_FULL);
+            record.add(c.owned, ClientView.ITEM_FULL, c.ownedSlot);
             entityCount++;
         }
 
@@ -402,6 +430,8 @@ public final class SyncServer {
         int candidateCount = 0;
         if (candidates.length < c.slotHigh) {
             candidates = new long[c.slotHigh * 2];
+            candidateDense = new int[c.slotHigh * 2];
+            candidateMask = new int[c.slotHigh * 2];
         }
         for (int s = 0; s < c.slotHigh; s++) {
             final byte st = c.state[s];
@@ -415,7 +445,7 @@ public final class SyncServer {
                         removed = Arrays.copyOf(removed, removedCount * 2);
                     }
                     removed[removedCount++] = e;
-                    record.add(e, ClientView.ITEM_LEAVE);
+                    record.add(e, ClientView.ITEM_LEAVE, s);
                 }
                 continue;
             }
@@ -426,34 +456,69 @@ public final class SyncServer {
             if (d < 0) {
                 continue;
             }
+            final int mask;
             if (st == ClientView.ENTERING) {
                 c.priority[s] += 2f * c.weight[s];
-            } else if (changedMask(c, s, d) != 0) {
-                c.priority[s] += c.weight[s];
+                mask = denseMask[d] & visibleMask(c, e);
             } else {
-                continue;
+                mask = changedMask(c, s, d);
+                if (mask == 0) {
+                    continue;
+                }
+                c.priority[s] += c.weight[s];
             }
-            candidates[candidateCount++] = ((long) Float.floatToRawIntBits(c.priority[s]) << 32) | s;
+            candidateDense[candidateCount] = d;
+            candidateMask[candidateCount] = mask;
+            candidates[candidateCount++] = s;
         }
-        Arrays.sort(candidates, 0, candidateCount);
 
-        // highest priority first, within the byte budget
+        // everything, if it fits the byte budget (the usual case: no sort); else highest priority first
         final int fixedBytes = SNAPSHOT_OVERHEAD_BYTES + removedCount * 8;
-        for (int k = candidateCount - 1; k >= 0; k--) {
+        final int startMark = bits.bitPosition();
+        final int startRecords = record.count;
+        final int startEntities = entityCount;
+        boolean allFit = true;
+        for (int k = 0; k < candidateCount; k++) {
             final int s = (int) candidates[k];
-            final long e = c.handle[s];
-            final int d = dense(e);
+            final int d = candidateDense[k];
             final boolean full = c.state[s] == ClientView.ENTERING;
-            final int mask = full ? denseMask[d] & visibleMask(c, e) : changedMask(c, s, d);
-            final int mark = bits.bitPosition();
-            codec.write(bits, full, e, mask, denseChunk[d], denseRow[d]);
+            codec.write(bits, full, c.handle[s], candidateMask[k], denseChunk[d], denseRow[d]);
             if (fixedBytes + bits.byteLength() > bytesPerTick || entityCount == 0xFFFF) {
-                bits.rewind(mark);
+                allFit = false;
                 break;
             }
-            record.add(e, full ? ClientView.ITEM_FULL : ClientView.ITEM_DELTA);
-            c.priority[s] = 0f;
+            record.add(c.handle[s], full ? ClientView.ITEM_FULL : ClientView.ITEM_DELTA, s);
             entityCount++;
+        }
+        if (allFit) {
+            for (int k = 0; k < candidateCount; k++) {
+                c.priority[(int) candidates[k]] = 0f;
+            }
+        } else {
+            bits.rewind(startMark);
+            record.count = startRecords;
+            entityCount = startEntities;
+            for (int k = 0; k < candidateCount; k++) {
+                final int s = (int) candidates[k];
+                candidates[k] = ((long) Float.floatToRawIntBits(c.priority[s]) << 32) | s;
+            }
+            Arrays.sort(candidates, 0, candidateCount);
+            for (int k = candidateCount - 1; k >= 0; k--) {
+                final int s = (int) candidates[k];
+                final long e = c.handle[s];
+                final int d = dense(e);
+                final boolean full = c.state[s] == ClientView.ENTERING;
+                final int mask = full ? denseMask[d] & visibleMask(c, e) : changedMask(c, s, d);
+                final int mark = bits.bitPosition();
+                codec.write(bits, full, e, mask, denseChunk[d], denseRow[d]);
+                if (fixedBytes + bits.byteLength() > bytesPerTick || entityCount == 0xFFFF) {
+                    bits.rewind(mark);
+                    break;
+                }
+                record.add(e, full ? ClientView.ITEM_FULL : ClientView.ITEM_DELTA, s);
+                c.priority[s] = 0f;
+                entityCount++;
+            }
         }
 
         final FlatBufferBuilder b = envelope.begin(SyncMessageTypes.SNAPSHOT);
@@ -513,9 +578,9 @@ public final class SyncServer {
         }
         r.acked = true;
         for (int i = 0; i < r.count; i++) {
-            final int s = c.slot(r.entities[i]);
-            if (s < 0) {
-                continue;
+            final int s = r.slots[i];
+            if (c.handle[s] != r.entities[i]) {
+                continue;   // freed since (and perhaps reused): this item no longer applies
             }
             final byte st = c.state[s];
             switch (r.kinds[i]) {
@@ -649,6 +714,7 @@ public final class SyncServer {
         private float hysteresis = 8f;
         private int bytesPerTick = 1400;
         private int snapshotRing = 32;
+        private int viewCapacity = 64;
         private int inputSize;
         private int maxInputsPerTick = 4;
         private InputApplier applier;
@@ -736,6 +802,23 @@ public final class SyncServer {
                 throw new IllegalArgumentException("snapshotRing must be a power of two in [4, 1024], was " + value);
             }
             this.snapshotRing = value;
+            return this;
+        }
+
+        /**
+         * Entities a client is expected to have in view at most: its tables (view slots, the slot index, each of its
+         * {@code snapshotRing} remembered snapshots) start at this size, so a zone whose views stay within it never
+         * grows them while running (they still grow past it, by doubling). Memory: about
+         * {@code value * (37 + 13 * snapshotRing)} bytes per client.
+         *
+         * @param value in [8, 65536]; 64 by default
+         * @return this
+         */
+        public Builder viewCapacity(final int value) {
+            if (value < 8 || value > 65_536) {
+                throw new IllegalArgumentException("viewCapacity must be in [8, 65536], was " + value);
+            }
+            this.viewCapacity = value;
             return this;
         }
 

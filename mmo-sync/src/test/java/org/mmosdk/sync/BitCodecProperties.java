@@ -2,7 +2,6 @@ package org.mmosdk.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.flatbuffers.ByteVector;
 import com.google.flatbuffers.FlatBufferBuilder;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -17,10 +16,8 @@ class BitCodecProperties {
         final int vec = b.createByteVector(w.array(), 0, w.byteLength());
         b.finish(vec);
         final java.nio.ByteBuffer bb = b.dataBuffer();
-        final ByteVector v = new ByteVector();
-        v.__assign(bb.getInt(bb.position()) + bb.position() + 4, bb);
         final BitReader r = new BitReader();
-        r.wrap(v, w.byteLength());
+        r.wrap(bb, bb.getInt(bb.position()) + bb.position() + 4, w.byteLength());
         return r;
     }
 

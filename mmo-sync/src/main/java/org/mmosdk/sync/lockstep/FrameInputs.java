@@ -8,15 +8,16 @@ import java.util.Arrays;
  * {@link DeterministicStep} reads it during the call only.
  */
 public final class FrameInputs {
-    /** Most players a frame holds. */
-    public static final int MAX_PLAYERS = 64;
+    /** Most players a frame holds (a player slot travels as one byte). */
+    public static final int MAX_PLAYERS = 255;
     /** Most key operations a frame holds. */
     public static final int MAX_OPS = 32;
 
     private final int players;
     private final int inputSize;
     private final byte[] inputs;
-    private long present;
+    /** Presence bits, 64 players per word. */
+    private final long[] present;
     private int frame;
     private int opCount;
     private final int[] opPlayer = new int[MAX_OPS];
@@ -38,6 +39,7 @@ public final class FrameInputs {
         this.players = players;
         this.inputSize = inputSize;
         this.inputs = new byte[players * inputSize];
+        this.present = new long[(players + 63) >>> 6];
     }
 
     /**
@@ -105,7 +107,7 @@ public final class FrameInputs {
      * @return true if it arrived
      */
     public boolean present(final int player) {
-        return (present & (1L << player)) != 0;
+        return (present[player >>> 6] & (1L << player)) != 0;
     }
 
     /**
@@ -118,7 +120,7 @@ public final class FrameInputs {
      */
     public FrameInputs set(final int player, final byte[] src, final int offset) {
         System.arraycopy(src, offset, inputs, player * inputSize, inputSize);
-        present |= 1L << player;
+        present[player >>> 6] |= 1L << player;
         return this;
     }
 
@@ -174,7 +176,7 @@ public final class FrameInputs {
      */
     public FrameInputs clear() {
         Arrays.fill(inputs, (byte) 0);
-        present = 0;
+        Arrays.fill(present, 0L);
         for (int i = 0; i < opCount; i++) {
             ops[i] = null;
         }
@@ -195,19 +197,38 @@ public final class FrameInputs {
         clear();
         frame = o.frame;
         System.arraycopy(o.inputs, 0, inputs, 0, inputs.length);
-        present = o.present;
+        System.arraycopy(o.present, 0, present, 0, present.length);
         for (int i = 0; i < o.opCount; i++) {
             addOp(o.opPlayer[i], o.ops[i]);
         }
         return this;
     }
 
-    long presentMask() {
-        return present;
+    /** Words of presence bits (64 players each; 1 for up to 64 players). */
+    int presentWords() {
+        return present.length;
     }
 
-    void presentMask(final long mask) {
-        present = mask;
+    /** Presence bits of players {@code 64 * w} to {@code 64 * w + 63}. */
+    long presentWord(final int w) {
+        return present[w];
+    }
+
+    void presentWord(final int w, final long bits) {
+        present[w] = bits;
+    }
+
+    /** Marks every slot's input as arrived. */
+    void allPresent() {
+        for (int w = 0; w < present.length; w++) {
+            final int inWord = Math.min(64, players - 64 * w);
+            present[w] = inWord == 64 ? -1L : (1L << inWord) - 1;
+        }
+    }
+
+    /** Same presence bits (same shape assumed). */
+    boolean samePresence(final FrameInputs o) {
+        return Arrays.equals(present, o.present);
     }
 
     /** Equal inputs and operations (the frame number and presence are not compared). */

@@ -417,7 +417,7 @@ public final class LockstepClient {
             for (int k = 0; k < frameBytes; k++) {
                 raw[k] = (byte) m.inputs(i * frameBytes + k);
             }
-            in.presentMask(-1L >>> (64 - players));
+            in.allPresent();
             at = 0;
             while (at < opsLength) {
                 final int rel = m.ops(at);

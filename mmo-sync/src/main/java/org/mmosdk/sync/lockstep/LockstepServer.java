@@ -720,7 +720,7 @@ public final class LockstepServer {
          */
         public Builder players(final int n) {
             if (n < 1 || n > FrameInputs.MAX_PLAYERS) {
-                throw new IllegalArgumentException("players must be in [1, 64], was " + n);
+                throw new IllegalArgumentException("players must be in [1, " + FrameInputs.MAX_PLAYERS + "], was " + n);
             }
             this.players = n;
             return this;

@@ -106,7 +106,9 @@ public final class Replay {
                         throw new IllegalArgumentException("frame " + frame + " before the first keyframe");
                     }
                     inputs.clear().frame(frame);
-                    inputs.presentMask(in.getLong());
+                    for (int w = 0; w < inputs.presentWords(); w++) {
+                        inputs.presentWord(w, in.getLong());
+                    }
                     in.get(inputs.raw());
                     final int ops = in.get() & 0xFF;
                     if (ops > FrameInputs.MAX_OPS) {

@@ -7,9 +7,9 @@ import java.io.ByteArrayOutputStream;
  * deterministic byte format that {@link Replay} plays back. Equal runs record equal bytes.
  *
  * <p>Format (little-endian): {@code "MRPL"}, u8 version 1, u8 players, u8 input size; then records, each a u8 kind:
- * {@code 1} frame: u32 frame, u64 presence mask, players × input size bytes, u8 op count, per op u8 player +
- * u16 length + bytes; {@code 2} keyframe: u32 frame, u64 hash, u32 length + {@link Keyframes} bytes; {@code 3}
- * hash: u32 frame, u64 hash (the state after that many frames).
+ * {@code 1} frame: u32 frame, presence bits as ceil(players / 64) u64 words (one up to 64 players), players × input
+ * size bytes, u8 op count, per op u8 player + u16 length + bytes; {@code 2} keyframe: u32 frame, u64 hash, u32 length
+ * + {@link Keyframes} bytes; {@code 3} hash: u32 frame, u64 hash (the state after that many frames).
  *
  * <p>Threads: the thread of the room or client that records. Grows without bound: keep recordings short or
  * drain them with {@link #toByteArray()} and start a new one from a keyframe.
@@ -70,7 +70,9 @@ public final class ReplayRecorder {
         check();
         out.write(FRAME);
         int32(in.frame());
-        int64(in.presentMask());
+        for (int w = 0; w < in.presentWords(); w++) {
+            int64(in.presentWord(w));
+        }
         out.write(in.raw(), 0, in.raw().length);
         out.write(in.opCount());
         for (int i = 0; i < in.opCount(); i++) {

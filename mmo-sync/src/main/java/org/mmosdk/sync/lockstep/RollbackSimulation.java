@@ -199,7 +199,7 @@ public final class RollbackSimulation {
             return false;
         }
         final FrameInputs stored = inputs[f % window];
-        if (stored.sameAs(in) && stored.presentMask() == in.presentMask()) {
+        if (stored.sameAs(in) && stored.samePresence(in)) {
             return true;
         }
         final int now = frame;
