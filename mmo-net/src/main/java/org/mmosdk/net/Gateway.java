@@ -16,6 +16,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpObjectAggregator;
@@ -108,7 +109,7 @@ public final class Gateway implements AutoCloseable {
         this.threadStates = new FastThreadLocal<>() {
             @Override
             protected IoThreadState initialValue() {
-                return new IoThreadState(control, app);
+                return new IoThreadState(control, app, stats);
             }
         };
         if (b.bossGroup != null) {
@@ -181,7 +182,11 @@ public final class Gateway implements AutoCloseable {
     }
 
     private ServerBootstrap bootstrap(final ChannelInitializer<Channel> init) {
-        return new ServerBootstrap()
+        final ServerBootstrap b = new ServerBootstrap();
+        if (settings.reusePort) {
+            b.option(EpollChannelOption.SO_REUSEPORT, true);
+        }
+        return b
             .group(boss, workers)
             .channel(Transports.serverChannel(boss))
             .option(ChannelOption.SO_BACKLOG, 1024)
@@ -330,6 +335,7 @@ public final class Gateway implements AutoCloseable {
         final long idleTimeoutNanos;
         final long closeTimeoutNanos;
         final int tickRateHz;
+        final boolean reusePort;
         final int writeBufferLowBytes;
         final int writeBufferHighBytes;
         final long maxQueuedReliableBytes;
@@ -359,6 +365,7 @@ public final class Gateway implements AutoCloseable {
             idleTimeoutNanos = b.idleTimeout.toNanos();
             closeTimeoutNanos = b.closeTimeout.toNanos();
             tickRateHz = b.tickRateHz;
+            reusePort = b.reusePort;
         }
     }
 
@@ -398,6 +405,7 @@ public final class Gateway implements AutoCloseable {
         private int bossThreads = 1;
         private int workerThreads = 0;
         private boolean preferEpoll = true;
+        private boolean reusePort;
         private EventLoopGroup bossGroup;
         private EventLoopGroup workerGroup;
         private Authenticator authenticator;
@@ -701,6 +709,18 @@ public final class Gateway implements AutoCloseable {
         }
 
         /**
+         * {@code SO_REUSEPORT} on the listening sockets (epoll only): several gateway processes bind the same port and
+         * the kernel spreads new connections over them, e.g. to go past the per-process file descriptor limit.
+         *
+         * @param reuse whether to set it; default false
+         * @return this
+         */
+        public Builder reusePort(final boolean reuse) {
+            this.reusePort = reuse;
+            return this;
+        }
+
+        /**
          * Runs on event loops owned by the caller (not shut down by the gateway) instead of creating its own.
          *
          * @param boss accepts connections
@@ -793,6 +813,10 @@ public final class Gateway implements AutoCloseable {
             }
             if (tcpPort < 0 && webSocketPort < 0) {
                 throw new IllegalStateException("both transports are off: set tcpPort or webSocketPort to 0 or a port");
+            }
+            if (reusePort && !(bossGroup != null ? Transports.isEpoll(bossGroup) : preferEpoll && Transports.epollAvailable())) {
+                throw new IllegalStateException("reusePort needs the epoll transport, which is "
+                    + (Transports.epollAvailable() ? "not selected" : "not available here"));
             }
             if (maxQueuedReliableBytes < writeBufferHigh) {
                 throw new IllegalStateException("maxQueuedReliableBytes (" + maxQueuedReliableBytes

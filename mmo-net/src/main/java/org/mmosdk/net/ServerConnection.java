@@ -223,9 +223,9 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Tcp
         }
         final int n = frame.readableBytes();
         final NetStats stats = gateway.stats;
-        stats.messagesIn.increment();
-        stats.bytesIn.add(transport == Transport.TCP ? n + 4 : n);
         final long now = gateway.clock.nanoTime();
+        final IoThreadState t = gateway.threadState();
+        t.countIn(transport == Transport.TCP ? n + 4 : n, now);
         lastFrameNanos = now;
         if (!bucket.tryAcquire(now)) {
             if (gateway.settings.rateLimitPolicy == RateLimitPolicy.DROP) {
@@ -241,7 +241,6 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Tcp
             return;
         }
         final int type = frame.getUnsignedShortLE(frame.readerIndex());
-        final IoThreadState t = gateway.threadState();
         if (type < MessageTypes.ECS_FIRST) {
             if (type == NetMessageTypes.HELLO ? state != HANDSHAKING : state != OPEN) {
                 violation(CloseCodes.PROTOCOL_VIOLATION, type == NetMessageTypes.HELLO
@@ -457,6 +456,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Tcp
     }
 
     private void sendPing() {
+        gateway.threadState().publish(gateway.clock.nanoTime());
         if (state == OPEN && session.closeReason() == null) {
             writeControl(Control.ping(gateway.threadState().writer, ++pingSeq, gateway.clock.nanoTime()), true);
         }
@@ -464,8 +464,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Tcp
 
     private void writeControl(final ByteBuffer envelope, final boolean flush) {
         final Object frame = session.format.frame(ctx.alloc(), envelope);
-        gateway.stats.messagesOut.increment();
-        gateway.stats.bytesOut.add(envelope.remaining() + (session.format == FrameFormat.TCP ? 4 : 0));
+        gateway.threadState().countOut(envelope.remaining() + (session.format == FrameFormat.TCP ? 4 : 0));
         if (flush) {
             ctx.writeAndFlush(frame, ctx.voidPromise());
         } else {
@@ -513,8 +512,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Tcp
             writeControl(envelope, false);
             last = new CloseWebSocketFrame(reason.code() <= CloseCodes.CONNECTION_LOST ? 1000 : 1008, CloseCodes.name(reason.code()));
         } else {
-            gateway.stats.messagesOut.increment();
-            gateway.stats.bytesOut.add(envelope.remaining() + 4);
+            gateway.threadState().countOut(envelope.remaining() + 4);
             last = session.format.frame(ctx.alloc(), envelope);
         }
         ctx.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
@@ -540,6 +538,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Tcp
     public void channelInactive(final ChannelHandlerContext ctx) throws Exception {
         final boolean opened = wasOpen && state == OPEN;
         state = CLOSED;
+        gateway.threadState().publish(gateway.clock.nanoTime());
         cancelTimer();
         cancelIdleTimer();
         if (pinger != null) {

@@ -11,6 +11,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.util.Attribute;
 import io.netty.util.AttributeKey;
 import io.netty.util.DefaultAttributeMap;
@@ -178,7 +179,7 @@ public final class Session implements Peer {
         if (n < Envelope.HEADER_BYTES || n > maxEnvelopeBytes) {
             throw badSize(n);
         }
-        return sendChecked(envelope, n, delivery);
+        return sendChecked(envelope, n, delivery, false);
     }
 
     /**
@@ -195,42 +196,56 @@ public final class Session implements Peer {
         if (n < Envelope.HEADER_BYTES || n > maxEnvelopeBytes) {
             throw badSize(n);
         }
-        return sendChecked(envelope, n, delivery);
+        return sendChecked(envelope, n, delivery, false);
     }
 
-    private boolean sendChecked(final Object envelope, final int n, final Delivery delivery) {
+    /**
+     * Queues a message encoded once for many sessions: {@code tcpFrame}'s readable bytes are a whole TCP frame
+     * ({@code [u32 LE length][envelope]}), shared and not modified; each session writes a retained duplicate (TCP) or
+     * slice (WebSocket) of it, so nothing is copied. The caller checked the envelope's size against
+     * {@link #maxEnvelopeBytes()} and keeps its own reference.
+     */
+    boolean sendShared(final ByteBuf tcpFrame, final Delivery delivery) {
+        return sendChecked(tcpFrame, tcpFrame.readableBytes() - TcpFrameDecoder.PREFIX_BYTES, delivery, true);
+    }
+
+    int maxEnvelopeBytes() {
+        return maxEnvelopeBytes;
+    }
+
+    private boolean sendChecked(final Object envelope, final int n, final Delivery delivery, final boolean shared) {
         if (close != null) {
             return false;
         }
         if (window != null) {
-            return delivery == Delivery.RELIABLE ? enqueueReliable(envelope, n) : sendDroppable(envelope, n);
+            return delivery == Delivery.RELIABLE ? enqueueReliable(envelope, n, shared) : sendDroppable(envelope, n, shared);
         }
         final Channel ch = channel;
         if (delivery == Delivery.DROPPABLE) {
-            return sendDroppable(envelope, n);
+            return sendDroppable(envelope, n, shared);
         }
         final ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
         if (out != null && out.totalPendingWriteBytes() + n > gateway.settings.maxQueuedReliableBytes) {
             slowConsumer("more than " + gateway.settings.maxQueuedReliableBytes + " bytes of reliable messages queued");
             return false;
         }
-        ch.write(frame(format, ch.alloc(), envelope), ch.voidPromise());
+        ch.write(frame(format, ch.alloc(), envelope, shared), ch.voidPromise());
         countOut(n);
         return true;
     }
 
-    private boolean sendDroppable(final Object envelope, final int n) {
+    private boolean sendDroppable(final Object envelope, final int n, final boolean shared) {
         final Channel ch = channel;
         if (connection == null || !ch.isWritable()) {
             stats.messagesSkipped.increment();
             return false;
         }
-        ch.write(frame(format, ch.alloc(), envelope), ch.voidPromise());
+        ch.write(frame(format, ch.alloc(), envelope, shared), ch.voidPromise());
         countOut(n);
         return true;
     }
 
-    private boolean enqueueReliable(final Object envelope, final int n) {
+    private boolean enqueueReliable(final Object envelope, final int n, final boolean shared) {
         final ServerConnection c;
         synchronized (this) {
             if (close != null || finished) {
@@ -238,7 +253,7 @@ public final class Session implements Peer {
             }
             final Channel ch = channel;
             final ByteBufAllocator alloc = ch != null ? ch.alloc() : ByteBufAllocator.DEFAULT;
-            final ByteBuf f = (ByteBuf) frame(FrameFormat.TCP, alloc, envelope);
+            final ByteBuf f = (ByteBuf) frame(FrameFormat.TCP, alloc, envelope, shared);
             if (!window.add(f)) {
                 f.release();
                 c = null;
@@ -582,13 +597,29 @@ public final class Session implements Peer {
         close(CloseCodes.SLOW_CONSUMER, why);
     }
 
-    private static Object frame(final FrameFormat format, final ByteBufAllocator alloc, final Object envelope) {
+    private static Object frame(final FrameFormat format, final ByteBufAllocator alloc, final Object envelope, final boolean shared) {
+        if (shared) {
+            final ByteBuf f = (ByteBuf) envelope;
+            return format == FrameFormat.TCP ? f.retainedDuplicate() : new BinaryWebSocketFrame(
+                f.retainedSlice(f.readerIndex() + TcpFrameDecoder.PREFIX_BYTES, f.readableBytes() - TcpFrameDecoder.PREFIX_BYTES));
+        }
         return envelope instanceof ByteBuffer b ? format.frame(alloc, b) : format.frame(alloc, (ByteBuf) envelope);
     }
 
     private void countOut(final int n) {
-        stats.messagesOut.increment();
-        stats.bytesOut.add(format == FrameFormat.TCP ? n + TcpFrameDecoder.PREFIX_BYTES : n);
+        final int bytes = format == FrameFormat.TCP ? n + TcpFrameDecoder.PREFIX_BYTES : n;
+        final Channel ch = channel;
+        if (ch != null && ch.eventLoop().inEventLoop()) {
+            gateway.threadState().countOut(bytes);
+        } else {
+            stats.messagesOut.increment();
+            stats.bytesOut.add(bytes);
+        }
+    }
+
+    /** Adds what this I/O thread counted to the gateway's counters (at the end of a broadcast batch). */
+    void publishTraffic() {
+        gateway.threadState().publish(gateway.clock.nanoTime());
     }
 
     private IllegalArgumentException badSize(final int n) {

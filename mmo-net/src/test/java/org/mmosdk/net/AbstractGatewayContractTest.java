@@ -177,6 +177,35 @@ abstract class AbstractGatewayContractTest {
     }
 
     @Test
+    void sharedBroadcastFramesArriveInOrderWithResumeAndAcrossATwoLoopServer() throws Exception {
+        // one encoded frame shared by every recipient (TCP duplicates, WebSocket slices), numbered per session when
+        // resume is on, over two I/O threads so that the per-loop batches are reused tick after tick
+        final Gateway g = start(Gateway.builder().resume(Duration.ofSeconds(10), 1024, 1 << 20).threads(1, 2));
+        final List<NetTestSupport.Recorder> recs = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            final NetTestSupport.Recorder rec = new NetTestSupport.Recorder();
+            recs.add(rec);
+            client(g, "b" + i).listener(rec).build().connect().get(5, TimeUnit.SECONDS);
+        }
+        await(() -> g.sessions().sessionCount() == 6);
+        final List<Session> all = new ArrayList<>();
+        g.sessions().forEach(all::add);
+        final List<Long> expected = new ArrayList<>();
+        for (long tick = 1; tick <= 200; tick++) {
+            assertThat(SessionManager.sendAndFlush(all, NetTestSupport.echo(tick), org.mmosdk.core.peer.Delivery.RELIABLE))
+                .isEqualTo(6);
+            expected.add(tick);
+        }
+        for (final NetTestSupport.Recorder rec : recs) {
+            await(() -> rec.seqs.size() == 200);
+            assertThat(rec.seqs).containsExactlyElementsOf(expected);
+        }
+        final java.nio.ByteBuffer tooLong = java.nio.ByteBuffer.allocate(64 * 1024 + 1);
+        assertThatThrownBy(() -> SessionManager.sendAndFlush(all, tooLong, org.mmosdk.core.peer.Delivery.RELIABLE))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("longer than the frame cap");
+    }
+
+    @Test
     void closeWithReasonReachesThePeerOnce() throws Exception {
         final Gateway g = start();
         final GameClient c = connect(g, "dave");

@@ -1,10 +1,13 @@
 package org.mmosdk.net;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
+import org.mmosdk.net.internal.Transports;
 
 /** Builder validation: each mistake is refused with a message that names the setting, the range and the value. */
 class GatewayBuilderTest {
@@ -34,5 +37,21 @@ class GatewayBuilderTest {
             .hasMessageContaining("authenticator must be set");
         assertThatThrownBy(() -> Gateway.builder().authenticator(Authenticator.allowAll()).tcpPort(-1).build())
             .hasMessageContaining("both transports are off");
+    }
+
+    @Test
+    void reusePortNeedsEpoll() {
+        assertThatThrownBy(() -> Gateway.builder().authenticator(Authenticator.allowAll()).preferEpoll(false).reusePort(true).build())
+            .hasMessageContaining("reusePort needs the epoll transport");
+    }
+
+    @Test
+    void twoGatewaysShareAPortWithReusePort() {
+        assumeTrue(Transports.epollAvailable());
+        try (Gateway a = Gateway.builder().authenticator(Authenticator.allowAll()).reusePort(true).threads(1, 1).build().start();
+             Gateway b = Gateway.builder().authenticator(Authenticator.allowAll()).reusePort(true).threads(1, 1)
+                 .tcpPort(a.tcpAddress().getPort()).build().start()) {
+            assertThat(b.tcpAddress().getPort()).isEqualTo(a.tcpAddress().getPort());
+        }
     }
 }

@@ -10,17 +10,22 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
 import org.HdrHistogram.Histogram;
 import org.mmosdk.core.peer.Delivery;
 import org.mmosdk.core.wire.MessageTypes;
@@ -30,6 +35,7 @@ import org.mmosdk.net.Session;
 import org.mmosdk.net.SessionManager;
 import org.mmosdk.net.client.ClientListener;
 import org.mmosdk.net.client.GameClient;
+import org.mmosdk.net.internal.Transports;
 
 /**
  * Load test of the gateway on loopback, bounded in connections and time; stops by itself.
@@ -40,27 +46,56 @@ import org.mmosdk.net.client.GameClient;
  *
  * <pre>
  * cd /work/main
- * mvn -B -q -o install -DskipTests -pl mmo-core,mmo-net,mmo-ecs &amp;&amp; mvn -B -q -o package -pl examples -DskipTests
- * java -Xms1g -Xmx1g -XX:+UseG1GC -cp examples/target/mmo-examples.jar org.mmosdk.examples.loadtest.LoadTest \
+ * mvn -o -q -B -DskipTests package -pl examples -am
+ * java -cp examples/target/mmo-examples.jar org.mmosdk.examples.loadtest.LoadTest \
  *     --connections 15000 --processes 3 --broadcast-sessions 5000 --broadcast-hz 20 --broadcast-seconds 10
  * </pre>
  *
  * Phases: (1) GC, used heap; (2) the client processes connect (Hello/Welcome handshake included), at most 512
  * handshakes in flight per process; the server reports connect rate; (3) GC, used heap again:
  * {@code (after - before) / connections} is the server heap per idle connection (direct memory of Netty's pools not
- * included: an idle connection holds no buffer); (4) the server sends a 100-byte envelope ({@code [u16 type][u64
- * System.nanoTime()][padding]}) to the first {@code broadcast-sessions} sessions of the first client process,
- * {@code broadcast-hz} times per second, write then flush per tick; that client records receive time minus the
- * timestamp in an HdrHistogram (one monotonic clock on one machine); (5) everything closes.
+ * included: an idle connection holds no buffer); (4) broadcast: {@code --broadcast-warmup-seconds} (default 3) of
+ * unrecorded warm-up, then the server sends a 100-byte envelope ({@code [u16 type][u64 intended send time][padding]})
+ * to the first {@code broadcast-sessions} sessions of the first client process, {@code broadcast-hz} times per second,
+ * with {@code SessionManager.sendAndFlush} (encoded once, one task per I/O thread); (5) everything closes.
  *
- * <p>{@code --client ...} is the forked client mode (internal). JVM flags of the forked clients:
- * {@code -Xmx768m -XX:+UseSerialGC}.
+ * <p>What the broadcast phase reports, to tell the server from the clients and the machine:
+ * <ul>
+ *   <li>end-to-end (client 0): receive time minus the tick's <em>intended</em> send time (so a late sender counts, no
+ *       coordinated omission), p50/p99/p99.9 and the p99 of each second (a rising line is a queue building up);</li>
+ *   <li>server send side: from the intended tick time until each I/O thread has written and flushed its share of the
+ *       tick (a marker task queued behind the broadcast task);</li>
+ *   <li>CPU: the server's I/O threads (CPU-s/s, ns of CPU per message split user/kernel, bytes allocated per
+ *       message), each process (CPU-s/s user/sys from {@code /proc/self/stat}) and the whole machine (busy cores from
+ *       {@code /proc/stat}, other users included).</li>
+ * </ul>
+ *
+ * <p>Options: {@code --server-threads} (default 2), {@code --client-threads} (default 2), {@code --client-cpus LIST}
+ * (fork the clients under {@code taskset -c LIST}).
+ *
+ * <p>Multi-process mode, {@code --server-processes K} with K &gt; 1: K gateway processes bind one port with
+ * {@code SO_REUSEPORT} (epoll) and the kernel spreads the connections over them; {@code --processes} client
+ * processes connect {@code --connections} in all (default 50000) and the coordinator prints connections reached,
+ * connect rate, and server heap and RSS per connection. No broadcast in this mode:
+ *
+ * <pre>
+ * java -cp examples/target/mmo-examples.jar org.mmosdk.examples.loadtest.LoadTest \
+ *     --server-processes 3 --processes 3 --connections 50000
+ * </pre>
+ *
+ * <p>{@code --client ...} and {@code --serve ...} are the forked modes (internal). JVM flags of the forked clients:
+ * {@code -Xmx768m -XX:+UseSerialGC}; of the forked servers: {@code -Xmx1g}.
  */
 public final class LoadTest {
     private static final int BROADCAST = MessageTypes.APP_FIRST + 1;
+    private static final int WARMUP = MessageTypes.APP_FIRST + 2;
     private static final int MESSAGE_BYTES = 100;
     private static final int MAX_IN_FLIGHT = 512;
     private static final Duration LIMIT = Duration.ofMinutes(5);
+    private static final String IO_THREAD_PREFIX = "mmo-net-io";
+    private static final int PER_SECOND_SLOTS = 120;
+    /** Machine-readable lines ({@code @...}) of the forked processes. */
+    private static final LinkedBlockingQueue<String> EVENTS = new LinkedBlockingQueue<>();
 
     private LoadTest() {
     }
@@ -75,6 +110,10 @@ public final class LoadTest {
         final Args a = new Args(args);
         if (a.flag("--client")) {
             client(a);
+        } else if (a.flag("--serve")) {
+            serve(a);
+        } else if (a.intValue("--server-processes", 1) > 1) {
+            multiProcess(a);
         } else {
             server(a);
         }
@@ -88,20 +127,23 @@ public final class LoadTest {
         final int broadcastSessions = a.intValue("--broadcast-sessions", 5000);
         final int hz = a.intValue("--broadcast-hz", 20);
         final int seconds = a.intValue("--broadcast-seconds", 10);
+        final int serverThreads = a.intValue("--server-threads", 2);
         final long deadline = System.nanoTime() + LIMIT.toNanos();
+        final EventLoopGroup boss = Transports.newGroup(1, "mmo-net-boss", true, false);
+        final EventLoopGroup workers = Transports.newGroup(serverThreads, IO_THREAD_PREFIX, true, false);
         final Gateway gateway = Gateway.builder().tcpPort(0).authenticator(Authenticator.allowAll())
-            .maxConnections(connections + 100, connections + 100)
-            .heartbeat(Duration.ofSeconds(10), Duration.ofSeconds(60)).threads(1, 2).build().start();
+            .maxConnections(connections + 100, connections + 100).eventLoops(boss, workers)
+            .heartbeat(Duration.ofSeconds(10), Duration.ofSeconds(60)).build().start();
         final List<Process> children = new ArrayList<>();
         try {
             final long before = usedHeapAfterGc();
-            out("server: %s, heap used before %,d B; JVM flags %s", gateway.usesEpoll() ? "epoll" : "nio", before,
-                ManagementFactory.getRuntimeMXBean().getInputArguments());
+            out("server: %s, %d I/O threads, heap used before %,d B; JVM flags %s", gateway.usesEpoll() ? "epoll" : "nio",
+                serverThreads, before, ManagementFactory.getRuntimeMXBean().getInputArguments());
             final int port = gateway.tcpAddress().getPort();
             final long t0 = System.nanoTime();
             for (int i = 0; i < processes; i++) {
                 final int share = connections / processes + (i < connections % processes ? 1 : 0);
-                children.add(fork(i, share, port, i == 0 ? Math.min(broadcastSessions, share) : 0));
+                children.add(fork(a, i, share, port, i == 0 ? Math.min(broadcastSessions, share) : 0));
             }
             while (gateway.sessions().sessionCount() < connections) {
                 if (System.nanoTime() > deadline || children.stream().anyMatch(p -> !p.isAlive())) {
@@ -122,26 +164,11 @@ public final class LoadTest {
                     targets.add(s);
                 }
             });
-            out("server: broadcasting %d-byte messages to %d sessions at %d Hz for %d s", MESSAGE_BYTES, targets.size(), hz, seconds);
-            final ByteBuffer msg = ByteBuffer.allocate(MESSAGE_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-            final long period = TimeUnit.SECONDS.toNanos(1) / hz;
-            long next = System.nanoTime();
-            for (int tick = 0; tick < hz * seconds; tick++) {
-                next += period;
-                msg.clear();
-                msg.putShort((short) BROADCAST).putLong(System.nanoTime());
-                msg.position(MESSAGE_BYTES).flip();
-                SessionManager.sendAndFlush(targets, msg, Delivery.RELIABLE); // on the sessions' I/O threads
-                final long sleep = next - System.nanoTime();
-                if (sleep > 0) {
-                    TimeUnit.NANOSECONDS.sleep(sleep);
-                }
-            }
+            out("server: broadcasting %d-byte messages to %d sessions at %d Hz for %d s (after %d s of warm-up)", MESSAGE_BYTES,
+                targets.size(), hz, seconds, a.intValue("--broadcast-warmup-seconds", 3));
+            broadcast(targets, workers, hz, seconds, a.intValue("--broadcast-warmup-seconds", 3), children);
             Thread.sleep(200);
-            for (final Process p : children) {
-                p.getOutputStream().write("STOP\n".getBytes(StandardCharsets.US_ASCII));
-                p.getOutputStream().flush();
-            }
+            tell(children, "STOP");
             for (final Process p : children) {
                 if (!p.waitFor(60, TimeUnit.SECONDS)) {
                     p.destroy();
@@ -152,30 +179,298 @@ public final class LoadTest {
                 p.destroy();
             }
             gateway.shutdown(Duration.ofSeconds(1));
+            boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
         }
     }
 
-    private static Process fork(final int index, final int connections, final int port, final int latencySessions) throws IOException {
+    /**
+     * The broadcast phase, measured on the server side. Each tick has an intended start {@code t0 + i × period}; the
+     * message carries that time (not the time the sender thread happened to run), so a late sender thread counts as
+     * latency instead of hiding it (no coordinated omission). After handing the tick to the I/O threads, a marker task
+     * is queued on every I/O thread: it runs once that thread has written and flushed its share of the tick, and
+     * records {@code now - intended start}: the server's send-side time (fan-out done, bytes handed to the kernel).
+     */
+    private static void broadcast(final List<Session> targets, final EventLoopGroup workers, final int hz, final int seconds,
+        final int warmupSeconds, final List<Process> children) throws InterruptedException, IOException {
+        // warm-up: the same traffic under another type id, which the clients do not record (JIT compilation of both sides)
+        final ByteBuffer warm = ByteBuffer.allocate(MESSAGE_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        final long warmPeriod = TimeUnit.SECONDS.toNanos(1) / hz;
+        for (int tick = 0; tick < hz * warmupSeconds; tick++) {
+            warm.clear();
+            warm.putShort((short) WARMUP).putLong(System.nanoTime());
+            warm.position(MESSAGE_BYTES).flip();
+            SessionManager.sendAndFlush(targets, warm, Delivery.RELIABLE);
+            TimeUnit.NANOSECONDS.sleep(warmPeriod);
+        }
+        Thread.sleep(200);
+        tell(children, "MARK");
+        final Histogram sendSide = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+        final Histogram late = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+        final List<EventExecutor> loops = new ArrayList<>();
+        workers.forEach(loops::add);
+        final List<Thread> ioThreads = threads(IO_THREAD_PREFIX);
+        final com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        final long alloc0 = allocated(mx, ioThreads);
+        final long ioCpu0 = cpu(mx, ioThreads);
+        final long ioUser0 = user(mx, ioThreads);
+        final CpuTimes cpu0 = CpuTimes.now();
+        final ByteBuffer msg = ByteBuffer.allocate(MESSAGE_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        final long period = TimeUnit.SECONDS.toNanos(1) / hz;
+        final long start = System.nanoTime() + period;
+        final int ticks = hz * seconds;
+        final CountDownLatch markers = new CountDownLatch(ticks * loops.size());
+        for (int tick = 0; tick < ticks; tick++) {
+            final long intended = start + tick * period;
+            final long sleep = intended - System.nanoTime();
+            if (sleep > 0) {
+                TimeUnit.NANOSECONDS.sleep(sleep);
+            }
+            late.recordValue(clamp(System.nanoTime() - intended, late));
+            msg.clear();
+            msg.putShort((short) BROADCAST).putLong(intended);
+            msg.position(MESSAGE_BYTES).flip();
+            SessionManager.sendAndFlush(targets, msg, Delivery.RELIABLE); // on the sessions' I/O threads
+            for (final EventExecutor loop : loops) {
+                loop.execute(() -> {
+                    final long done = System.nanoTime() - intended;
+                    synchronized (sendSide) {
+                        sendSide.recordValue(clamp(done, sendSide));
+                    }
+                    markers.countDown();
+                });
+            }
+        }
+        markers.await(10, TimeUnit.SECONDS);
+        final double wall = (System.nanoTime() - start) / 1e9;
+        final CpuTimes cpu1 = CpuTimes.now();
+        final long messages = (long) ticks * targets.size();
+        synchronized (sendSide) {
+            out("server: send side (intended tick start -> an I/O thread has written+flushed its share), %d ticks x %d threads: "
+                + "p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms", ticks, loops.size(), ms(sendSide.getValueAtPercentile(50)),
+                ms(sendSide.getValueAtPercentile(99)), ms(sendSide.getValueAtPercentile(99.9)), ms(sendSide.getMaxValue()));
+        }
+        out("server: sender thread lateness: p50 %.3f ms, p99 %.3f ms, max %.3f ms", ms(late.getValueAtPercentile(50)),
+            ms(late.getValueAtPercentile(99)), ms(late.getMaxValue()));
+        final long ioCpu = cpu(mx, ioThreads) - ioCpu0;
+        final long ioUser = user(mx, ioThreads) - ioUser0;
+        out("server: I/O threads during the phase: %.2f CPU-s/s; per message sent %.0f ns CPU (user %.0f, kernel %.0f) and "
+            + "%.1f B allocated (%,d messages)", ioCpu / 1e9 / wall, (double) ioCpu / messages, (double) ioUser / messages,
+            (double) (ioCpu - ioUser) / messages, (double) (allocated(mx, ioThreads) - alloc0) / messages, messages);
+        out("server: CPU during the phase (%.1f s): this process %.2f CPU-s/s (user %.2f, sys %.2f); whole machine %.2f of %d "
+            + "cores busy", wall, cpu1.processSeconds(cpu0) / wall, (cpu1.user - cpu0.user) / CpuTimes.HZ / wall,
+            (cpu1.sys - cpu0.sys) / CpuTimes.HZ / wall, cpu1.machineBusy(cpu0), Runtime.getRuntime().availableProcessors());
+    }
+
+    private static long clamp(final long nanos, final Histogram h) {
+        return Math.max(0, Math.min(nanos, h.getHighestTrackableValue()));
+    }
+
+    private static void tell(final List<Process> children, final String line) throws IOException {
+        for (final Process p : children) {
+            p.getOutputStream().write((line + "\n").getBytes(StandardCharsets.US_ASCII));
+            p.getOutputStream().flush();
+        }
+    }
+
+    private static List<Thread> threads(final String prefix) {
+        final List<Thread> list = new ArrayList<>();
+        for (final Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith(prefix)) {
+                list.add(t);
+            }
+        }
+        return list;
+    }
+
+    private static long allocated(final com.sun.management.ThreadMXBean mx, final List<Thread> threads) {
+        long sum = 0;
+        for (final Thread t : threads) {
+            sum += Math.max(0, mx.getThreadAllocatedBytes(t.getId()));
+        }
+        return sum;
+    }
+
+    private static long user(final com.sun.management.ThreadMXBean mx, final List<Thread> threads) {
+        long sum = 0;
+        for (final Thread t : threads) {
+            sum += Math.max(0, mx.getThreadUserTime(t.getId()));
+        }
+        return sum;
+    }
+
+    private static long cpu(final com.sun.management.ThreadMXBean mx, final List<Thread> threads) {
+        long sum = 0;
+        for (final Thread t : threads) {
+            sum += Math.max(0, mx.getThreadCpuTime(t.getId()));
+        }
+        return sum;
+    }
+
+    private static Process fork(final Args a, final int index, final int connections, final int port, final int latencySessions)
+        throws IOException {
         final String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-        final Process p = new ProcessBuilder(java, "-Xmx768m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+        final List<String> cmd = new ArrayList<>();
+        final String cpus = a.value("--client-cpus", null);
+        if (cpus != null) {
+            cmd.addAll(List.of("taskset", "-c", cpus));
+        }
+        cmd.addAll(List.of(java, "-Xmx768m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
             LoadTest.class.getName(), "--client", "--index", Integer.toString(index), "--connections", Integer.toString(connections),
-            "--port", Integer.toString(port), "--latency-sessions", Integer.toString(latencySessions))
-            .redirectErrorStream(true).start();
+            "--port", Integer.toString(port), "--latency-sessions", Integer.toString(latencySessions),
+            "--client-threads", Integer.toString(a.intValue("--client-threads", 2))));
+        return start(cmd, "client " + index);
+    }
+
+    private static Process start(final List<String> cmd, final String name) throws IOException {
+        final Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         final Thread pump = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = r.readLine()) != null) {
-                    if (!line.contains("DEBUG") && !line.contains(" INFO ")) {
-                        System.out.println("  client " + index + ": " + line);
+                    if (line.startsWith("@")) {
+                        EVENTS.add(line);
+                    } else if (!line.contains("DEBUG") && !line.contains(" INFO ")) {
+                        System.out.println("  " + name + ": " + line);
                     }
                 }
             } catch (final IOException e) {
                 // the process ended
             }
-        }, "client-" + index + "-output");
+        }, name + "-output");
         pump.setDaemon(true);
         pump.start();
         return p;
+    }
+
+    // ---- several server processes sharing one port (SO_REUSEPORT), several client processes
+
+    /**
+     * {@code --server-processes K} (K &gt; 1): forks K gateway processes bound to one port with {@code SO_REUSEPORT}
+     * (the kernel spreads the connections over them) and {@code --processes} client processes, each connecting its
+     * share from its own source address; waits until every client is done, asks each server for its session count and
+     * heap, prints the totals and stops everything. No broadcast in this mode.
+     */
+    private static void multiProcess(final Args a) throws Exception {
+        final int connections = a.intValue("--connections", 50000);
+        final int servers = a.intValue("--server-processes", 3);
+        final int processes = a.intValue("--processes", 3);
+        final long deadline = System.nanoTime() + LIMIT.toNanos();
+        final int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            port = probe.getLocalPort();
+        }
+        final String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+        final List<Process> serverProcs = new ArrayList<>();
+        final List<Process> clientProcs = new ArrayList<>();
+        try {
+            for (int i = 0; i < servers; i++) {
+                serverProcs.add(start(List.of(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"), LoadTest.class.getName(),
+                    "--serve", "--port", Integer.toString(port), "--max-connections", Integer.toString(19_000)), "server " + i));
+            }
+            for (int ready = 0; ready < servers; ) {
+                final String e = nextEvent(deadline);
+                if (e.startsWith("@READY")) {
+                    ready++;
+                }
+            }
+            out("coordinator: %d gateway processes share 127.0.0.1:%d (SO_REUSEPORT, epoll); %d client processes open %,d connections",
+                servers, port, processes, connections);
+            final long t0 = System.nanoTime();
+            for (int i = 0; i < processes; i++) {
+                final int share = connections / processes + (i < connections % processes ? 1 : 0);
+                clientProcs.add(fork(a, i, share, port, 0));
+            }
+            long connected = 0;
+            long failed = 0;
+            for (int done = 0; done < processes; ) {
+                final String[] e = nextEvent(deadline).split(" ");
+                if (e[0].equals("@CONNECTED")) {
+                    connected += Long.parseLong(e[1]);
+                    failed += Long.parseLong(e[2]);
+                    done++;
+                }
+            }
+            final double seconds = (System.nanoTime() - t0) / 1e9;
+            out("coordinator: %,d connections (%,d failed) in %.1f s (JVM start of the clients included): %,.0f connections/s",
+                connected, failed, seconds, connected / seconds);
+            tell(serverProcs, "REPORT");
+            long sessions = 0;
+            long heap = 0;
+            long rss = 0;
+            for (int done = 0; done < servers; ) {
+                final String[] e = nextEvent(deadline).split(" ");
+                if (e[0].equals("@REPORT")) {
+                    sessions += Long.parseLong(e[1]);
+                    heap += Long.parseLong(e[2]);
+                    rss += Long.parseLong(e[3]);
+                    done++;
+                }
+            }
+            out("coordinator: %,d sessions open across %d gateway processes; server heap %,.0f B per idle connection, server RSS "
+                + "growth %,.0f B per connection (heap and direct memory; kernel socket buffers not included)", sessions, servers,
+                (double) heap / Math.max(1, sessions), (double) rss / Math.max(1, sessions));
+        } finally {
+            tell(clientProcs, "STOP");
+            tell(serverProcs, "STOP");
+            for (final Process p : clientProcs) {
+                if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                    p.destroy();
+                }
+            }
+            for (final Process p : serverProcs) {
+                if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                    p.destroy();
+                }
+            }
+        }
+    }
+
+    private static String nextEvent(final long deadline) throws InterruptedException {
+        final String e = EVENTS.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        if (e == null) {
+            throw new IllegalStateException("time limit of " + LIMIT + " reached");
+        }
+        return e;
+    }
+
+    /** A forked gateway process of {@link #multiProcess}: binds the shared port, reports on REPORT, ends on STOP. */
+    private static void serve(final Args a) throws Exception {
+        final int max = a.intValue("--max-connections", 19_000);
+        final Gateway gateway = Gateway.builder().tcpPort(a.intValue("--port", 0)).reusePort(true)
+            .authenticator(Authenticator.allowAll()).maxConnections(max, max)
+            .heartbeat(Duration.ofSeconds(10), Duration.ofSeconds(60)).threads(1, 1).build().start();
+        try {
+            final long heapBefore = usedHeapAfterGc();
+            final long rssBefore = rss();
+            out("@READY %d", gateway.tcpAddress().getPort());
+            final BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
+            String line;
+            while ((line = in.readLine()) != null && !line.equals("STOP")) {
+                if (line.equals("REPORT")) {
+                    final int sessions = gateway.sessions().sessionCount();
+                    final long heap = usedHeapAfterGc() - heapBefore;
+                    out("%,d sessions; heap +%,d B (%,.0f B per connection)", sessions, heap, (double) heap / Math.max(1, sessions));
+                    out("@REPORT %d %d %d", sessions, heap, rss() - rssBefore);
+                }
+            }
+        } finally {
+            gateway.shutdown(Duration.ofSeconds(1));
+        }
+    }
+
+    /** Resident set size of this process ({@code /proc/self/status}), in bytes. */
+    private static long rss() {
+        try {
+            for (final String l : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (l.startsWith("VmRSS:")) {
+                    return Long.parseLong(l.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (final IOException | RuntimeException e) {
+            // not Linux
+        }
+        return 0;
     }
 
     private static long usedHeapAfterGc() throws InterruptedException {
@@ -199,20 +494,31 @@ public final class LoadTest {
         final int port = a.intValue("--port", 0);
         final int latencySessions = a.intValue("--latency-sessions", 0);
         final Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
-        final AtomicInteger received = new AtomicInteger();
+        // p99 per second of the phase (by the message's intended send time): a rising line is a queue building up
+        final Histogram[] perSecond = new Histogram[PER_SECOND_SLOTS];
+        final long[] firstStamp = {Long.MIN_VALUE};
         final ClientListener recorder = new ClientListener() {
             @Override
             public void onMessage(final GameClient client, final int typeId, final ByteBuf envelope) {
                 if (typeId == BROADCAST) {
-                    final long latency = System.nanoTime() - envelope.getLongLE(envelope.readerIndex() + 2);
+                    final long now = System.nanoTime();
+                    final long stamp = envelope.getLongLE(envelope.readerIndex() + 2);
+                    final long latency = Math.max(0, Math.min(now - stamp, histogram.getHighestTrackableValue()));
                     synchronized (histogram) {
-                        histogram.recordValue(Math.max(0, Math.min(latency, histogram.getHighestTrackableValue())));
+                        histogram.recordValue(latency);
+                        if (firstStamp[0] == Long.MIN_VALUE) {
+                            firstStamp[0] = stamp;
+                        }
+                        final int slot = (int) Math.min(PER_SECOND_SLOTS - 1, Math.max(0, (stamp - firstStamp[0]) / 1_000_000_000L));
+                        if (perSecond[slot] == null) {
+                            perSecond[slot] = new Histogram(TimeUnit.SECONDS.toNanos(10), 2);
+                        }
+                        perSecond[slot].recordValue(latency);
                     }
-                    received.incrementAndGet();
                 }
             }
         };
-        final EventLoopGroup group = GameClient.newEventLoopGroup(2);
+        final EventLoopGroup group = GameClient.newEventLoopGroup(a.intValue("--client-threads", 2));
         final InetSocketAddress server = new InetSocketAddress("127.0.0.1", port);
         final InetSocketAddress local = new InetSocketAddress(address(index), 0);
         final ConcurrentLinkedQueue<GameClient> clients = new ConcurrentLinkedQueue<>();
@@ -239,10 +545,22 @@ public final class LoadTest {
         final double s = (System.nanoTime() - t0) / 1e9;
         out("%,d connected from %s (%d failed) in %.2f s: %,.0f connections/s", clients.size(), address(index), failed.get(), s,
             clients.size() / s);
-        // wait for STOP from the server process (or the time limit)
+        out("@CONNECTED %d %d", clients.size(), failed.get());
+        // MARK (the broadcast phase starts), then STOP from the server process (or the time limit, or the parent gone)
+        final BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
+        final CpuTimes[] phase = new CpuTimes[2];
+        final long[] phaseNanos = new long[2];
         final Thread stop = new Thread(() -> {
             try {
-                new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII)).readLine();
+                String line;
+                while ((line = in.readLine()) != null && !line.equals("STOP")) {
+                    if (line.equals("MARK")) {
+                        phase[0] = CpuTimes.now();
+                        phaseNanos[0] = System.nanoTime();
+                    }
+                }
+                phase[1] = CpuTimes.now();
+                phaseNanos[1] = System.nanoTime();
             } catch (final IOException e) {
                 // parent gone: stop too
             }
@@ -250,11 +568,24 @@ public final class LoadTest {
         stop.setDaemon(true);
         stop.start();
         stop.join(LIMIT.toMillis());
+        if (phase[0] != null && phase[1] != null) {
+            final double wall = (phaseNanos[1] - phaseNanos[0]) / 1e9;
+            out("CPU during the broadcast phase: %.2f CPU-s/s (user %.2f, sys %.2f)", phase[1].processSeconds(phase[0]) / wall,
+                (phase[1].user - phase[0].user) / CpuTimes.HZ / wall, (phase[1].sys - phase[0].sys) / CpuTimes.HZ / wall);
+        }
         if (latencySessions > 0) {
             synchronized (histogram) {
-                out("latency over %,d messages to %d sessions: p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms",
-                    histogram.getTotalCount(), latencySessions, ms(histogram.getValueAtPercentile(50)),
-                    ms(histogram.getValueAtPercentile(99)), ms(histogram.getValueAtPercentile(99.9)), ms(histogram.getMaxValue()));
+                out("end-to-end latency (intended send time -> received) over %,d messages to %d sessions: p50 %.3f ms, "
+                    + "p99 %.3f ms, p99.9 %.3f ms, max %.3f ms", histogram.getTotalCount(), latencySessions,
+                    ms(histogram.getValueAtPercentile(50)), ms(histogram.getValueAtPercentile(99)),
+                    ms(histogram.getValueAtPercentile(99.9)), ms(histogram.getMaxValue()));
+                final StringBuilder line = new StringBuilder("end-to-end p99 per second of the phase (ms):");
+                for (final Histogram h : perSecond) {
+                    if (h != null) {
+                        line.append(String.format(" %.1f", ms(h.getValueAtPercentile(99))));
+                    }
+                }
+                out("%s", line);
             }
         }
         for (final GameClient c : clients) {
@@ -290,6 +621,15 @@ public final class LoadTest {
             return false;
         }
 
+        String value(final String name, final String dflt) {
+            for (int i = 0; i < args.length - 1; i++) {
+                if (args[i].equals(name)) {
+                    return args[i + 1];
+                }
+            }
+            return dflt;
+        }
+
         int intValue(final String name, final int dflt) {
             for (int i = 0; i < args.length - 1; i++) {
                 if (args[i].equals(name)) {
@@ -297,6 +637,51 @@ public final class LoadTest {
                 }
             }
             return dflt;
+        }
+    }
+
+    /** CPU time of this process ({@code /proc/self/stat}) and of the machine ({@code /proc/stat}), in clock ticks. */
+    private static final class CpuTimes {
+        static final double HZ = 100.0; // USER_HZ on Linux
+        final long user;
+        final long sys;
+        final long machineBusy;
+        final long machineTotal;
+
+        private CpuTimes(final long user, final long sys, final long machineBusy, final long machineTotal) {
+            this.user = user;
+            this.sys = sys;
+            this.machineBusy = machineBusy;
+            this.machineTotal = machineTotal;
+        }
+
+        static CpuTimes now() {
+            try {
+                final String self = Files.readString(Path.of("/proc/self/stat"));
+                final String[] f = self.substring(self.lastIndexOf(')') + 2).split(" ");
+                // after "(comm) ": state is field 3, utime field 14, stime field 15
+                final long user = Long.parseLong(f[11]);
+                final long sys = Long.parseLong(f[12]);
+                final String[] c = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+                long total = 0;
+                for (int i = 1; i < c.length && i <= 8; i++) {
+                    total += Long.parseLong(c[i]);
+                }
+                final long idle = Long.parseLong(c[4]) + Long.parseLong(c[5]);
+                return new CpuTimes(user, sys, total - idle, total);
+            } catch (final IOException | RuntimeException e) {
+                return new CpuTimes(0, 0, 0, 1);
+            }
+        }
+
+        double processSeconds(final CpuTimes before) {
+            return (user - before.user + sys - before.sys) / HZ;
+        }
+
+        /** Busy cores on average since {@code before}, over all processes of the machine. */
+        double machineBusy(final CpuTimes before) {
+            final long total = machineTotal - before.machineTotal;
+            return total <= 0 ? 0 : (double) (machineBusy - before.machineBusy) / total * Runtime.getRuntime().availableProcessors();
         }
     }
 }
