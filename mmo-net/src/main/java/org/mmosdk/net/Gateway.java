@@ -12,6 +12,7 @@ import java.util.function.LongSupplier;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
@@ -191,6 +192,9 @@ public final class Gateway implements AutoCloseable {
             .channel(Transports.serverChannel(boss))
             .option(ChannelOption.SO_BACKLOG, 1024)
             .childOption(ChannelOption.TCP_NODELAY, true)
+            // pooled, not Netty 4.2's default adaptive allocator: a pooled buffer caches its NIO view, which frames
+            // are verified and read through; an adaptive one makes a new ByteBuffer object for every frame
+            .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                 new WriteBufferWaterMark(settings.writeBufferLowBytes, settings.writeBufferHighBytes))
             .childHandler(init);

@@ -14,6 +14,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
@@ -176,6 +177,7 @@ public final class GameClient {
             .group(settings.group)
             .channel(Transports.socketChannel(settings.group))
             .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)   // see Gateway: no ByteBuffer per frame
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000)
             .handler(new ChannelInitializer<>() {
                 @Override

@@ -61,6 +61,12 @@ public final class TcpFrameDecoder extends LengthFieldBasedFrameDecoder {
         this.sink = sink;
     }
 
+    /** Reads the prefix in place: the inherited version calls {@code buf.order(LITTLE_ENDIAN)}, a new object per frame. */
+    @Override
+    protected long getUnadjustedFrameLength(final ByteBuf buf, final int offset, final int length, final ByteOrder order) {
+        return buf.getUnsignedIntLE(offset);
+    }
+
     @Override
     protected ByteBuf extractFrame(final ChannelHandlerContext ctx, final ByteBuf buffer, final int index, final int length) {
         if (sink == null) {

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -93,6 +94,7 @@ public final class ConnectionPool implements AutoCloseable {
         stats.gauge("pool.idle", "channels open and idle in the pool", idleCount::get, "pool", tag);
         final Bootstrap bootstrap = new Bootstrap().group(group).channel(Transports.socketChannel(group))
             .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)   // see Gateway: no ByteBuffer per frame
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, b.connectTimeout.toMillis()))
             .remoteAddress(b.remote);
         final ChannelHandler handler = b.handler;
