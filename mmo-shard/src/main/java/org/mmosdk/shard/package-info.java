@@ -12,6 +12,8 @@
  *       entities, and live zone migration with ownership switched by compare-and-set.</li>
  *   <li>{@link org.mmosdk.shard.checkpoint}: the {@code CheckpointStore} SPI and its durable file-based default
  *       (checksummed append-only records, an explicit fsync policy, torn-tail recovery).</li>
+ *   <li>{@link org.mmosdk.shard.node}: a node runtime tying membership, lease, checkpoints and zone ownership
+ *       together, with takeover of a dead node's zones from their latest checkpoints.</li>
  *   <li>{@link org.mmosdk.shard.saga}: cross-shard operations as sagas with compensations, a durable saga log and
  *       recovery after a coordinator crash.</li>
  *   <li>{@link org.mmosdk.shard.cache}: a loading cache for player data in front of a studio's store.</li>

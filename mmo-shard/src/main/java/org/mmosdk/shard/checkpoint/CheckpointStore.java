@@ -44,6 +44,16 @@ public interface CheckpointStore extends AutoCloseable {
     Optional<Checkpoint> latest(int zone) throws IOException;
 
     /**
+     * Stops writing a zone here, so that another process sharing the storage can take it over (for example after the
+     * zone migrated away). A later call for the zone opens it again. The default does nothing.
+     *
+     * @param zone the zone id
+     * @throws IOException on storage failure
+     */
+    default void release(final int zone) throws IOException {
+    }
+
+    /**
      * Releases files and locks.
      *
      * @throws IOException on storage failure

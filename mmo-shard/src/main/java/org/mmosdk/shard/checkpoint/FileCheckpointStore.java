@@ -31,6 +31,14 @@ import org.mmosdk.core.stats.StatsRegistry;
  * saves below it are refused. The store must only be written by the nodes that obtain tokens from the same
  * membership (e.g. zone ownership revisions).
  *
+ * <p><b>Shared storage.</b> Several processes (the nodes of a cluster) may share the directory: a zone's file is held
+ * with an exclusive lock ({@link RecordLog}) by the one process that last saved or read the zone, until
+ * {@link #release(int)} or {@link #close()}, or until that process dies (the operating system releases its locks). A
+ * node taking over a dead node's zone opens the file then, recovers its last complete checkpoint, and from its first
+ * save on the file's highest token is the new owner's: a save by the former owner's token is refused. A process
+ * that still holds a zone's file keeps others from opening it (they get an {@code IOException}) — release zones
+ * that move away.
+ *
  * <p><b>Threads.</b> Any thread may call any method. Saves of one zone are serialized; different zones proceed
  * in parallel. All calls block on file I/O.
  */
@@ -128,6 +136,23 @@ public final class FileCheckpointStore implements CheckpointStore {
      */
     public Path fileOf(final int zone) {
         return directory.resolve("zone-" + zone + ".ckpt");
+    }
+
+    /**
+     * Closes a zone's file and releases its lock, so another process sharing the directory can open it; the next
+     * call for the zone opens and recovers the file again (seeing what the other process appended meanwhile).
+     */
+    @Override
+    public void release(final int zone) throws IOException {
+        final ZoneFile z;
+        synchronized (this) {
+            z = zones.remove(zone);
+        }
+        if (z != null) {
+            synchronized (z) {
+                z.log.close();
+            }
+        }
     }
 
     @Override

@@ -49,7 +49,7 @@ public final class ZoneMigration implements AutoCloseable {
 
     final HandoffService handoffs;
     final Membership membership;
-    final Lease lease;
+    volatile Lease lease;
     final ZoneHost host;
     final long ackTimeoutNanos;
     final ExecutorService executor;
@@ -136,6 +136,34 @@ public final class ZoneMigration implements AutoCloseable {
         final Optional<ZoneOwner> taken = membership.compareAndSetZoneOwner(zone, 0, lease);
         taken.ifPresent(o -> revisions.put(zone, o.revision()));
         return taken;
+    }
+
+    /**
+     * Records that this node owns a zone it took by other means than {@link #acquire} — a
+     * {@link org.mmosdk.shard.node.ShardNode} claim or takeover — so that the zone can be migrated; call before
+     * {@link #attach}.
+     *
+     * @param zone the zone
+     * @param fencingToken the revision of this node's ownership record of the zone (taken with this object's lease)
+     */
+    public void owned(final int zone, final long fencingToken) {
+        if (fencingToken <= 0) {
+            throw new IllegalArgumentException("fencingToken must be positive, was " + fencingToken);
+        }
+        revisions.put(zone, fencingToken);
+    }
+
+    /**
+     * Takes ownership records with this lease from now on: the node joined again after its former lease was lost
+     * (see {@link org.mmosdk.shard.node.ShardNode}). Migrations already under way keep the lease they started with.
+     *
+     * @param next this node's new lease
+     */
+    public void useLease(final Lease next) {
+        if (next.nodeId() != handoffs.nodeId) {
+            throw new IllegalArgumentException("lease of node " + next.nodeId() + " for the migrations of node " + handoffs.nodeId);
+        }
+        this.lease = next;
     }
 
     /**

@@ -3,13 +3,19 @@ package org.mmosdk.shard.etcd;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
 import io.etcd.jetcd.ByteSequence;
@@ -40,6 +46,8 @@ import org.mmosdk.shard.membership.MembershipException;
 import org.mmosdk.shard.membership.MembershipListener;
 import org.mmosdk.shard.membership.Subscription;
 import org.mmosdk.shard.membership.ZoneOwner;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@link Membership} on etcd. Keys, under {@code /mmo/<cluster>/}:
@@ -51,11 +59,21 @@ import org.mmosdk.shard.membership.ZoneOwner;
  * mod revision; revoking or expiring a lease deletes every key attached to it, which watchers see as
  * {@link MembershipEvent.Left} and {@link MembershipEvent.ZoneChanged} events. Lease TTLs are whole seconds
  * (rounded up), and etcd raises them to its minimum TTL (by default 2 s).
+ *
+ * <p><b>When etcd is unreachable</b> calls fail fast with a {@link MembershipException} (after at most the operation
+ * timeout) and are never sent later: a compare-and-set reported as failed stays not done, unless it reached etcd
+ * before the connection broke (then its outcome is unknown, as the exception says). etcd keeps leases across its own
+ * restart and extends them, so a node whose keepalives failed during a short outage may simply resume renewing. A
+ * watch that cannot be resumed from where it stopped (compaction, or an error ending it) is replaced: the current
+ * state is read, its difference to what the listener was told is delivered as ordinary events, and watching goes on
+ * from that state's revision.
  */
 public final class EtcdMembership implements Membership {
     /** Default bound on one etcd round trip. */
     public static final Duration OPERATION_TIMEOUT_DEFAULT = Duration.ofSeconds(5);
 
+    private static final Logger LOG = LoggerFactory.getLogger(EtcdMembership.class);
+    private static final long RESYNC_RETRY_MILLIS = 500;
     private static final Pattern CLUSTER_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
     private final Client client;
@@ -65,15 +83,27 @@ public final class EtcdMembership implements Membership {
     private final ByteSequence membersKey;
     private final ByteSequence zonesKey;
     private final long timeoutMillis;
+    private final ScheduledExecutorService resyncs;
 
     private EtcdMembership(final Builder b) {
-        this.client = Client.builder().endpoints(b.endpoints.toArray(new String[0])).build();
+        // Fail fast while etcd is unreachable, and never retry after the caller gave up: jetcd's default
+        // (waitForReady) parks a call until the connection is back and sends it then, so a compare-and-set that
+        // timed out here would be applied seconds later, after its caller had already reported it as not done.
+        this.client = Client.builder().endpoints(b.endpoints.toArray(new String[0]))
+            .waitForReady(false)
+            .retryMaxDuration(b.operationTimeout)
+            .build();
         this.kv = client.getKVClient();
         this.prefix = "/mmo/" + b.cluster + '/';
         this.prefixKey = bytes(prefix);
         this.membersKey = bytes(prefix + "m/");
         this.zonesKey = bytes(prefix + "z/");
         this.timeoutMillis = b.operationTimeout.toMillis();
+        this.resyncs = Executors.newSingleThreadScheduledExecutor(r -> {
+            final Thread t = new Thread(r, "mmo-etcd-watch-resync");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /**
@@ -219,13 +249,178 @@ public final class EtcdMembership implements Membership {
         if (listener == null) {
             throw new IllegalArgumentException("listener must not be null");
         }
-        // start right after the current revision so no change made after this call returns is missed
-        final long revision = await(kv.get(prefixKey, GetOption.builder().withCountOnly(true).build()),
-            "read current revision").getHeader().getRevision();
-        final Watch.Watcher watcher = client.getWatchClient().watch(prefixKey,
-            WatchOption.builder().isPrefix(true).withRevision(revision + 1).build(),
-            Watch.listener(response -> deliver(response, listener)));
-        return watcher::close;
+        // start right after the state read here, so no change made after this call returns is missed; the state
+        // is what this subscription's listener is assumed to know (the caller reads it through members() and
+        // zoneOwners()), and the base a resync compares against
+        final GetResponse state = await(kv.get(prefixKey, GetOption.builder().isPrefix(true).build()), "read current state");
+        final ResyncingWatch w = new ResyncingWatch(listener);
+        w.seed(state);
+        w.start(state.getHeader().getRevision() + 1);
+        return w::close;
+    }
+
+    /** A watch from a given revision with nothing known yet; for tests of the resync after compaction. */
+    Subscription watchFrom(final MembershipListener listener, final long revision) {
+        final ResyncingWatch w = new ResyncingWatch(listener);
+        w.start(revision);
+        return w::close;
+    }
+
+    /**
+     * One subscription: an etcd prefix watch plus what its listener has been told. jetcd resumes a watch by itself
+     * after a broken connection (from the revision after the last one delivered); when it cannot — the revision was
+     * compacted meanwhile, or etcd answered with an error that ends the watch — this reads the current state, tells
+     * the listener the difference as ordinary events (removals carry the state's revision) and watches on from there.
+     */
+    private final class ResyncingWatch {
+        private final MembershipListener listener;
+        private final Map<Integer, Member> members = new HashMap<>();
+        private final Map<Integer, long[]> zones = new HashMap<>(); // zone -> {node, revision}
+        private final AtomicBoolean resyncPending = new AtomicBoolean();
+        private volatile boolean closed;
+        private Watch.Watcher watcher;
+
+        ResyncingWatch(final MembershipListener listener) {
+            this.listener = listener;
+        }
+
+        synchronized void seed(final GetResponse state) {
+            for (final KeyValue e : state.getKvs()) {
+                final String rel = e.getKey().toString(StandardCharsets.UTF_8).substring(prefix.length());
+                if (rel.startsWith("m/")) {
+                    final Member m = toMember(e);
+                    members.put(m.nodeId(), m);
+                } else if (rel.startsWith("z/")) {
+                    final ZoneOwner z = toZoneOwner(e);
+                    zones.put(z.zone(), new long[] {z.nodeId(), z.revision()});
+                }
+            }
+        }
+
+        synchronized void start(final long revision) {
+            if (closed) {
+                return;
+            }
+            watcher = client.getWatchClient().watch(prefixKey,
+                WatchOption.builder().isPrefix(true).withRevision(revision).build(),
+                Watch.listener(this::onNext, this::onError));
+        }
+
+        private synchronized void onNext(final WatchResponse response) {
+            if (!closed) {
+                deliver(response, this::emit);
+            }
+        }
+
+        private void onError(final Throwable error) {
+            if (closed || !resyncPending.compareAndSet(false, true)) {
+                return; // one resync at a time; jetcd may report every failed attempt of its own
+            }
+            LOG.warn("{}: watch ended ({}); resynchronising from the current state", EtcdMembership.this, error.toString());
+            scheduleResync(0);
+        }
+
+        private void scheduleResync(final long delayMillis) {
+            try {
+                resyncs.schedule(this::resync, delayMillis, TimeUnit.MILLISECONDS);
+            } catch (final java.util.concurrent.RejectedExecutionException e) {
+                // closing
+            }
+        }
+
+        private void resync() {
+            if (closed) {
+                return;
+            }
+            resyncPending.set(false);
+            final GetResponse state;
+            try {
+                state = kv.get(prefixKey, GetOption.builder().isPrefix(true).build()).get(timeoutMillis, TimeUnit.MILLISECONDS);
+            } catch (final ExecutionException | TimeoutException e) {
+                resyncPending.set(true);
+                scheduleResync(RESYNC_RETRY_MILLIS);
+                return;
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            synchronized (this) {
+                if (watcher != null) {
+                    watcher.close();
+                    watcher = null;
+                }
+                final long revision = state.getHeader().getRevision();
+                final Map<Integer, Member> nowMembers = new HashMap<>();
+                final Map<Integer, ZoneOwner> nowZones = new HashMap<>();
+                for (final KeyValue e : state.getKvs()) {
+                    final String rel = e.getKey().toString(StandardCharsets.UTF_8).substring(prefix.length());
+                    if (rel.startsWith("m/")) {
+                        final Member m = toMember(e);
+                        nowMembers.put(m.nodeId(), m);
+                    } else if (rel.startsWith("z/")) {
+                        final ZoneOwner z = toZoneOwner(e);
+                        nowZones.put(z.zone(), z);
+                    }
+                }
+                final List<MembershipEvent> events = new ArrayList<>();
+                for (final Member known : members.values()) {
+                    final Member now = nowMembers.get(known.nodeId());
+                    if (now == null || now.leaseId() != known.leaseId()) {
+                        events.add(new MembershipEvent.Left(known.nodeId(), revision));
+                    }
+                }
+                for (final Map.Entry<Integer, long[]> known : zones.entrySet()) {
+                    if (!nowZones.containsKey(known.getKey())) {
+                        events.add(new MembershipEvent.ZoneChanged(known.getKey(), NodeIds.NONE, revision));
+                    }
+                }
+                for (final Member now : nowMembers.values()) {
+                    final Member known = members.get(now.nodeId());
+                    if (known == null || known.leaseId() != now.leaseId()) {
+                        events.add(new MembershipEvent.Joined(now, now.joinRevision()));
+                    }
+                }
+                for (final ZoneOwner now : nowZones.values()) {
+                    final long[] known = zones.get(now.zone());
+                    if (known == null || known[1] != now.revision()) {
+                        events.add(new MembershipEvent.ZoneChanged(now.zone(), now.nodeId(), now.revision()));
+                    }
+                }
+                events.sort(Comparator.comparingLong(MembershipEvent::revision));
+                for (final MembershipEvent event : events) {
+                    emit(event);
+                }
+                start(revision + 1);
+            }
+        }
+
+        /** Updates what the listener knows, then tells it. */
+        private void emit(final MembershipEvent event) {
+            if (event instanceof MembershipEvent.Joined j) {
+                members.put(j.member().nodeId(), j.member());
+            } else if (event instanceof MembershipEvent.Left l) {
+                members.remove(l.nodeId());
+            } else if (event instanceof MembershipEvent.ZoneChanged z) {
+                if (z.nodeId() == NodeIds.NONE) {
+                    zones.remove(z.zone());
+                } else {
+                    zones.put(z.zone(), new long[] {z.nodeId(), z.revision()});
+                }
+            }
+            try {
+                listener.onEvent(event);
+            } catch (final RuntimeException e) {
+                LOG.error("{}: membership listener failed on {}", EtcdMembership.this, event, e);
+            }
+        }
+
+        synchronized void close() {
+            closed = true;
+            if (watcher != null) {
+                watcher.close();
+                watcher = null;
+            }
+        }
     }
 
     private void deliver(final WatchResponse response, final MembershipListener listener) {
@@ -254,6 +449,7 @@ public final class EtcdMembership implements Membership {
 
     @Override
     public void close() {
+        resyncs.shutdownNow();
         client.close();
     }
 

@@ -1,18 +1,29 @@
 package org.mmosdk.shard.etcd;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.mmosdk.shard.membership.AbstractMembershipContractTest;
+import org.mmosdk.shard.membership.Lease;
 import org.mmosdk.shard.membership.Membership;
+import org.mmosdk.shard.membership.MembershipEvent;
+import org.mmosdk.shard.membership.Subscription;
+import org.mmosdk.shard.membership.ZoneOwner;
 
 /**
  * The membership contract against a real etcd process started for this class. Without {@code etcd} on PATH
@@ -66,6 +77,37 @@ class EtcdMembershipTest extends AbstractMembershipContractTest {
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void aWatchThatFallsBehindACompactionResynchronisesFromTheCurrentState() throws Exception {
+        try (EtcdMembership m = (EtcdMembership) create();
+             Client raw = Client.builder().endpoints(etcd.clientUrl()).build()) {
+            final Lease one = m.join(1, "127.0.0.1:1", Duration.ofSeconds(10));
+            final Lease two = m.join(2, "127.0.0.1:2", Duration.ofSeconds(10));
+            final ZoneOwner zone = m.compareAndSetZoneOwner(4, 0, one).orElseThrow();
+            m.leave(two);
+            final long now = raw.getKVClient().get(ByteSequence.from("/", StandardCharsets.UTF_8)).get(5, TimeUnit.SECONDS)
+                .getHeader().getRevision();
+            raw.getKVClient().compact(now).get(5, TimeUnit.SECONDS);
+            final BlockingQueue<MembershipEvent> events = new LinkedBlockingQueue<>();
+            // from revision 1, long compacted: the watch ends at once and the state is sent instead of the history
+            final Subscription s = m.watchFrom(events::add, 1);
+            try {
+                final MembershipEvent first = events.poll(10, TimeUnit.SECONDS);
+                final MembershipEvent second = events.poll(10, TimeUnit.SECONDS);
+                assertThat(first).isInstanceOf(MembershipEvent.Joined.class);
+                assertThat(((MembershipEvent.Joined) first).member().nodeId()).isEqualTo(1);
+                assertThat(second).isEqualTo(new MembershipEvent.ZoneChanged(4, 1, zone.revision()));
+                m.join(3, "127.0.0.1:3", Duration.ofSeconds(10)); // and then it watches on
+                final MembershipEvent third = events.poll(10, TimeUnit.SECONDS);
+                assertThat(third).isInstanceOf(MembershipEvent.Joined.class);
+                assertThat(((MembershipEvent.Joined) third).member().nodeId()).isEqualTo(3);
+                assertThat(events.poll(300, TimeUnit.MILLISECONDS)).isNull();
+            } finally {
+                s.close();
+            }
         }
     }
 

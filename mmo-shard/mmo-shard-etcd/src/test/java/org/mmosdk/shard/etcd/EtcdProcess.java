@@ -24,11 +24,13 @@ import java.util.stream.Stream;
 final class EtcdProcess implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
 
-    private final Process process;
+    private final List<String> command;
     private final Path dataDir;
     private final String clientUrl;
+    private Process process;
 
-    private EtcdProcess(final Process process, final Path dataDir, final String clientUrl) {
+    private EtcdProcess(final List<String> command, final Process process, final Path dataDir, final String clientUrl) {
+        this.command = command;
         this.process = process;
         this.dataDir = dataDir;
         this.clientUrl = clientUrl;
@@ -62,15 +64,12 @@ final class EtcdProcess implements AutoCloseable {
         }
         final String clientUrl = "http://127.0.0.1:" + clientPort;
         final String peerUrl = "http://127.0.0.1:" + peerPort;
-        final Process process = new ProcessBuilder(List.of(binary.toString(),
+        final List<String> command = List.of(binary.toString(),
             "--name", "t1", "--data-dir", dataDir.resolve("data").toString(),
             "--listen-client-urls", clientUrl, "--advertise-client-urls", clientUrl,
             "--listen-peer-urls", peerUrl, "--initial-advertise-peer-urls", peerUrl,
-            "--initial-cluster", "t1=" + peerUrl, "--log-outputs", "stderr"))
-            .redirectErrorStream(true)
-            .redirectOutput(dataDir.resolve("etcd.log").toFile())
-            .start();
-        final EtcdProcess etcd = new EtcdProcess(process, dataDir, clientUrl);
+            "--initial-cluster", "t1=" + peerUrl, "--log-outputs", "stderr");
+        final EtcdProcess etcd = new EtcdProcess(command, launch(command, dataDir), dataDir, clientUrl);
         try {
             etcd.awaitHealthy();
         } catch (final IOException | RuntimeException | InterruptedException e) {
@@ -78,6 +77,39 @@ final class EtcdProcess implements AutoCloseable {
             throw e;
         }
         return etcd;
+    }
+
+    private static Process launch(final List<String> command, final Path dataDir) throws IOException {
+        return new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("etcd.log").toFile()))
+            .start();
+    }
+
+    /**
+     * Kills the server (SIGKILL), keeping its data dir and ports for {@link #restart()}.
+     *
+     * @throws InterruptedException if interrupted
+     */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("etcd did not die within 10 s");
+        }
+    }
+
+    /**
+     * Starts the server again on the same ports and data (leases, keys and revisions survive) and waits until healthy.
+     *
+     * @throws IOException if it does not become healthy
+     * @throws InterruptedException if interrupted
+     */
+    void restart() throws IOException, InterruptedException {
+        if (process.isAlive()) {
+            throw new IllegalStateException("etcd is running");
+        }
+        process = launch(command, dataDir);
+        awaitHealthy();
     }
 
     private void awaitHealthy() throws IOException, InterruptedException {
