@@ -186,16 +186,7 @@ public final class World {
         if (archetype.world != this) {
             throw new IllegalArgumentException(archetype + " belongs to another world");
         }
-        final int index;
-        if (freeCount > 0) {
-            index = free[--freeCount];
-        } else {
-            index = nextIndex++;
-            if (index == generations.length) {
-                growEntityTable();
-            }
-            generations[index] = 1;
-        }
+        final int index = takeIndex();
         final long entity = EntityIds.of(index, generations[index]);
         final Chunk chunk = archetype.chunkForAppend();
         final int row = chunk.size++;
@@ -238,16 +229,7 @@ public final class World {
             chunk.ensureAllocated(to);
             final long[] entities = chunk.entities;
             for (int row = from; row < to; row++) {
-                final int index;
-                if (freeCount > 0) {
-                    index = free[--freeCount];
-                } else {
-                    index = nextIndex++;
-                    if (index == generations.length) {
-                        growEntityTable();
-                    }
-                    generations[index] = 1;
-                }
+                final int index = takeIndex();
                 final long entity = EntityIds.of(index, generations[index]);
                 entities[row] = entity;
                 chunkOf[index] = chunk;
@@ -272,6 +254,19 @@ public final class World {
      */
     public long create() {
         return create(empty);
+    }
+
+    /** An entity slot for a new entity: the last one freed, or a new one (generation 1). */
+    private int takeIndex() {
+        if (freeCount > 0) {
+            return free[--freeCount];
+        }
+        final int index = nextIndex++;
+        if (index == generations.length) {
+            growEntityTable();
+        }
+        generations[index] = 1;
+        return index;
     }
 
     private void growEntityTable() {
