@@ -109,6 +109,11 @@ final class NodeChild implements AutoCloseable {
         return await(from, s -> s.startsWith(answer), timeout, "answer '" + answer + "' to '" + command + "'");
     }
 
+    /** Sends a command without waiting for its answer. */
+    void send(final String command) {
+        in.println(command);
+    }
+
     /** Sends a command and collects the lines up to {@code END}. */
     List<String> report(final Duration timeout) throws InterruptedException {
         final int from = mark();

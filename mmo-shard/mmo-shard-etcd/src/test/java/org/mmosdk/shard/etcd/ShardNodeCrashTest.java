@@ -18,14 +18,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Node crash with real processes: three {@link ShardNodeProcess} JVMs on one etcd, zones checkpointed every 500 ms into
- * a shared directory, a gateway in this JVM sending every zone's player an input at 20 Hz. A node holding zones is
- * killed with SIGKILL; its lease expires (TTL 2 s), survivors take its zones by compare-and-set, restore them from the
- * last checkpoint and the players' inputs reach them again. Then a fresh node joins and the next owner is killed: three
+ * a shared directory, and in this JVM a real mmo-net gateway (TCP on loopback) with 18 bots, three players per zone,
+ * each sending an input at 20 Hz that the gateway routes to its zone's owner over node links and the zone answers
+ * through the session relay. A node holding zones is killed with SIGKILL; its lease expires (TTL 2 s), survivors take
+ * its zones by compare-and-set, restore them from the last checkpoint, the players' inputs reach them again and every
+ * bot of those zones gets answers from the new owner without reconnecting. Then a fresh node joins and the next owner is killed: three
  * kills in one run. Last, an owner is paused (SIGSTOP) until its zones run elsewhere, then resumed: it must stop them
  * (its late checkpoint is refused for its stale token, or its rejoin finds the records moved). Checked: every zone of the dead node restored from a checkpoint (not fresh) with all its entities,
  * no older than the checkpoint window; the dead owner's token refused by the store and by etcd; at the end every entity
- * of every zone exists exactly once over the live nodes. Reported: kill → zone running again and kill → first player
- * input applied, p50 and max.
+ * of every zone exists exactly once over the live nodes; every bot in play with its zone's final owner and still on its
+ * first connection. Reported: kill → zone running again, kill → first player input applied, kill → each bot's first
+ * answer from the new owner ("back in play", against the issue's TTL + 2 s), p50 and max.
  */
 @Tag("slow")
 @Timeout(180)
@@ -74,6 +77,7 @@ class ShardNodeCrashTest {
             final List<Double> upMillis = new ArrayList<>();
             final List<Double> backMillis = new ArrayList<>();
             final List<Double> ticksLost = new ArrayList<>();
+            final List<Double> botMillis = new ArrayList<>();
             final List<String> rows = new ArrayList<>();
             int nextId = 4;
             for (int kill = 0; kill < KILLS; kill++) {
@@ -117,6 +121,17 @@ class ShardNodeCrashTest {
                         restoredTick, upMs, backMs));
                     owner.put(zone, taker.nodeId);
                     token.put(zone, newToken);
+                    // each bot of the zone, still on its connection to the gateway, hears from the new owner
+                    final List<String> botRow = new ArrayList<>();
+                    for (final ShardProcessHarness.Bot bot : botsOf(h, zone)) {
+                        final long[] c = bot.awaitOwner(killed, n -> n == taker.nodeId, t -> t >= newToken, RECOVERY_BOUND);
+                        final double ms = (c[0] - killed) / 1e6;
+                        assertThat(ms).as("%s back in play within TTL + 10 s", bot).isLessThan(RECOVERY_BOUND.toMillis());
+                        botMillis.add(ms);
+                        botRow.add(String.format("%d: %.0f ms (tick %d)", bot.gid, ms, c[3]));
+                    }
+                    rows.add("  bots of zone " + zone + " back in play (first answer from node " + taker.nodeId + "): "
+                        + botRow);
                 }
                 final NodeChild fresh = h.startNode(nextId++);
                 fresh.await(0, s -> s.startsWith("READY "), START, "READY");
@@ -135,13 +150,21 @@ class ShardNodeCrashTest {
             final long stopped = System.nanoTime();
             zombie.signal("STOP");
             final List<Double> pausedMillis = new ArrayList<>();
+            final List<Double> pausedBotMillis = new ArrayList<>();
             try {
                 for (final int zone : paused) {
                     final String[] up = awaitAny(others, marks, "UP " + zone + ' ', RECOVERY_BOUND);
                     final String[] w = up[1].split(" ");
                     assertThat(Long.parseLong(w[3])).as("zone %d restored from a checkpoint", zone).isGreaterThanOrEqualTo(0);
                     pausedMillis.add((Long.parseLong(w[5]) - stopped) / 1e6);
-                    owner.put(zone, Integer.parseInt(up[0]));
+                    final int taker = Integer.parseInt(up[0]);
+                    final long newToken = Long.parseLong(w[2]);
+                    owner.put(zone, taker);
+                    token.put(zone, newToken);
+                    for (final ShardProcessHarness.Bot bot : botsOf(h, zone)) {
+                        final long[] c = bot.awaitOwner(stopped, n -> n == taker, t -> t >= newToken, RECOVERY_BOUND);
+                        pausedBotMillis.add((c[0] - stopped) / 1e6);
+                    }
                 }
             } finally {
                 zombie.signal("CONT");
@@ -156,24 +179,39 @@ class ShardNodeCrashTest {
                 reports.put(n.nodeId, n.report(START));
             }
             final String entities = ShardProcessHarness.checkEntities(reports);
+            // every player in play at the end with its zone's final owner, on the connection it opened at the start
+            final long end = System.nanoTime();
+            for (final ShardProcessHarness.Bot bot : h.bots) {
+                final int finalOwner = owner.get(bot.zone);
+                bot.awaitInPlay(end, n -> n == finalOwner, START);
+            }
+            final String bots = h.checkBotsConnected();
             System.out.println("---- node crash (lease TTL " + ShardNodeProcess.TTL.toSeconds() + " s, checkpoint every "
                 + ShardNodeProcess.CHECKPOINT_EVERY.toMillis() + " ms, " + ShardNodeProcess.ZONES + " zones x "
                 + ShardNodeProcess.PER_ZONE + " entities)");
             rows.forEach(System.out::println);
             System.out.println("kill -> zone running again: " + stats(upMillis));
             System.out.println("kill -> player input applied: " + stats(backMillis));
+            System.out.println("kill -> bot back in play (first answer from the new owner, through gateway and relay): "
+                + stats(botMillis) + "; issue target TTL + 2 s = " + ShardNodeProcess.TTL.plusSeconds(2).toMillis()
+                + " ms: " + botMillis.stream().filter(ms -> ms <= ShardNodeProcess.TTL.plusSeconds(2).toMillis()).count()
+                + " of " + botMillis.size() + " within");
             System.out.println("ticks lost (last tick printed by the dead owner - restored tick, a lower bound): "
                 + stats(ticksLost).replace(" ms", ""));
             System.out.println("paused owner node " + zombie.nodeId + ": its zones " + paused + " running elsewhere after "
-                + stats(pausedMillis) + "; on waking it stopped them: "
-                + zombieStops);
-            System.out.println(entities + "; gateway inputs sent " + h.inputsSent.get() + ", refused (no owner/window) "
-                + h.inputsRefused.get());
+                + stats(pausedMillis) + ", its bots back in play after " + stats(pausedBotMillis)
+                + "; on waking it stopped them: " + zombieStops);
+            System.out.println(entities);
+            System.out.println(bots);
         }
     }
 
     private static java.util.function.Predicate<String> startsWith(final String prefix) {
         return s -> s.startsWith(prefix);
+    }
+
+    private static List<ShardProcessHarness.Bot> botsOf(final ShardProcessHarness h, final int zone) {
+        return h.bots.stream().filter(b -> b.zone == zone).toList();
     }
 
     private static List<Integer> zonesOf(final Map<Integer, Integer> owner, final int node) {

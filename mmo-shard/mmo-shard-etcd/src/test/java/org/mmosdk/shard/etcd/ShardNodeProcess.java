@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,9 +25,13 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
+import com.google.flatbuffers.FlatBufferBuilder;
 import org.agrona.collections.LongArrayList;
+import org.mmosdk.core.stats.StatsRegistry;
 import org.mmosdk.core.tick.TickLoop;
 import org.mmosdk.core.tick.Tickable;
+import org.mmosdk.core.wire.EnvelopeWriter;
+import org.mmosdk.core.wire.MessageTypes;
 import org.mmosdk.ecs.ComponentType;
 import org.mmosdk.ecs.DoubleField;
 import org.mmosdk.ecs.EntitySerializer;
@@ -44,6 +49,7 @@ import org.mmosdk.shard.handoff.ZoneHandoff;
 import org.mmosdk.shard.handoff.ZoneHost;
 import org.mmosdk.shard.handoff.ZoneMigration;
 import org.mmosdk.shard.link.NodeLinks;
+import org.mmosdk.shard.link.SessionRelay;
 import org.mmosdk.shard.membership.Member;
 import org.mmosdk.shard.membership.MembershipEvent;
 import org.mmosdk.shard.membership.ZoneOwner;
@@ -54,14 +60,20 @@ import org.mmosdk.shard.partition.MembershipRouting;
 import org.mmosdk.shard.partition.PartitionMap;
 import org.mmosdk.shard.partition.RouteCache;
 import org.mmosdk.shard.partition.ZoneLayout;
+import org.mmosdk.shard.wire.fb.ForwardedInput;
 
 /**
  * One node process of the failure tests: a {@link ShardNode} on etcd with shared file checkpoints, node links, handoff
  * (inputs from the test's gateway reach zones through it) and zone migration. Its zones hold {@link #PER_ZONE} entities
- * bouncing inside the zone at {@link #HZ} Hz; entity {@code zone * 1000 + 1} is the zone's player.
+ * bouncing inside the zone at {@link #HZ} Hz; entities {@code zone * 1000 + 1 .. + PLAYERS_PER_ZONE} are the zone's
+ * players. A player's input ({@code [u64 session][u64 seq]} little-endian, forwarded by the test's gateway) is applied to
+ * its entity and answered with an {@link #ECHO_TYPE} message to the player's session through the {@link SessionRelay}:
+ * a {@code ForwardedInput} of the player's gid and zone whose input is {@code [i32 node][i64 fencing token][i64 tick]
+ * [i64 seq]}, so the bot sees which owner (and which ownership) runs its zone.
  *
  * <p>Arguments: {@code nodeId etcdUrl cluster checkpointDir}. Reads commands on stdin and answers on stdout, one line each
- * (see {@link #command(String)}); events: {@code READY node port}, {@code UP zone token restoredTick entities nanos},
+ * (see {@link #command(String)}; {@code GATEWAY port} gives it the link address of the gateway node
+ * {@link ShardProcessHarness#GATEWAY_NODE}); events: {@code READY node port}, {@code UP zone token restoredTick entities nanos},
  * {@code BACK zone gid nanos} (first input applied by a restored zone), {@code TICK zone tick}, {@code STOPPED zone}.
  */
 public final class ShardNodeProcess {
@@ -70,6 +82,13 @@ public final class ShardNodeProcess {
     static final int HZ = 20;
     static final Duration TTL = Duration.ofSeconds(2);
     static final Duration CHECKPOINT_EVERY = Duration.ofMillis(500);
+    /** Players per zone: entities {@code zone * 1000 + 1 ..}, one bot each. */
+    static final int PLAYERS_PER_ZONE = 3;
+    /** Client → gateway: a player's input, a {@code ForwardedInput} of its gid, home zone and {@code [i64 seq]}. */
+    static final int INPUT_TYPE = MessageTypes.APP_FIRST;
+    /** Zone → client (relayed): the answer to an input, see the class comment. */
+    static final int ECHO_TYPE = MessageTypes.APP_FIRST + 1;
+    static final int ECHO_BYTES = 4 + 8 + 8 + 8;
     /** Six zones side by side, 100 × 100 each. */
     static final ZoneLayout LAYOUT = ZoneLayout.builder().cellSize(10).cells(60, 10).zones(ZONES, 1).build();
 
@@ -93,6 +112,8 @@ public final class ShardNodeProcess {
     private final ZoneMigration migration;
     private final NodeLinks links;
     private final MembershipRouting routing;
+    /** Sends the zones' answers to the players' sessions, held by the gateway node; this node holds no sessions. */
+    private final SessionRelay relay;
 
     static World newWorld() {
         return World.builder().components(BOUNCER, ZoneHandoff.FROZEN, ZoneHandoff.GHOST).build();
@@ -111,9 +132,11 @@ public final class ShardNodeProcess {
             .leaseTtl(TTL).checkpointEvery(CHECKPOINT_EVERY).reconcileEvery(Duration.ofMillis(250)).releaseAfterSave(true)
             .build());
         this.migration = ZoneMigration.create(handoffs, membership, node.lease(), new Host(), Duration.ofSeconds(3));
-        this.links = migration.install(handoffs.install(NodeLinks.builder(nodeId).host("127.0.0.1").port(port)
-            .retransmitAfter(Duration.ofMillis(200)))).build().start();
+        this.relay = SessionRelay.create(nodeId, (session, envelope) -> false, new StatsRegistry());
+        this.links = relay.install(migration.install(handoffs.install(NodeLinks.builder(nodeId).host("127.0.0.1").port(port)
+            .retransmitAfter(Duration.ofMillis(200))))).build().start();
         handoffs.bind(links);
+        relay.bind(links);
         migration.bind(links);
         this.routing = MembershipRouting.start(membership, routes);
         membership.watch(e -> {
@@ -166,11 +189,11 @@ public final class ShardNodeProcess {
             final Zone z;
             if (restored.isPresent()) {
                 final long[] read = EntitySerializer.read(world, restored.get().stateBytes());
-                z = new Zone(zone, world, restored.get().tick(), true);
+                z = new Zone(zone, world, restored.get().tick(), true, fencingToken);
                 out.println("UP " + zone + ' ' + fencingToken + ' ' + restored.get().tick() + ' ' + read.length + ' '
                     + System.nanoTime());
             } else {
-                z = new Zone(zone, world, 0, false);
+                z = new Zone(zone, world, 0, false, fencingToken);
                 z.spawn();
                 out.println("UP " + zone + ' ' + fencingToken + " -1 " + PER_ZONE + ' ' + System.nanoTime());
             }
@@ -192,6 +215,10 @@ public final class ShardNodeProcess {
         @Override
         public void tokenChanged(final int zone, final long fencingToken) {
             migration.owned(zone, fencingToken);
+            final Zone z = zones.get(zone);
+            if (z != null) {
+                z.token = fencingToken;
+            }
             out.println("TOKEN " + zone + ' ' + fencingToken);
         }
 
@@ -215,7 +242,7 @@ public final class ShardNodeProcess {
         @Override
         public void start(final int zone, final World world, final long fencingToken, final long pausedNanos) {
             final int count = world.entityCount();
-            final Zone z = new Zone(zone, world, 0, true);
+            final Zone z = new Zone(zone, world, 0, true, fencingToken);
             run(z);
             node.adopt(zone, fencingToken);
             out.println("UP " + zone + ' ' + fencingToken + " -2 " + count + ' ' + System.nanoTime());
@@ -237,6 +264,10 @@ public final class ShardNodeProcess {
         final boolean adopt;
         final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
         final SplittableRandom random;
+        final EnvelopeWriter echoes = new EnvelopeWriter(128);
+        final ByteBuffer echo = ByteBuffer.allocate(ECHO_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        /** The fencing token this zone runs under, for the players' answers. */
+        volatile long token;
         Query all;
         ZoneHandoff handoff;
         MigratingZone migrating;
@@ -245,8 +276,9 @@ public final class ShardNodeProcess {
         boolean back;
         boolean gone;
 
-        Zone(final int zone, final World world, final long tick, final boolean adopt) {
+        Zone(final int zone, final World world, final long tick, final boolean adopt, final long token) {
             this.zone = zone;
+            this.token = token;
             this.world = world;
             this.tick = tick;
             this.adopt = adopt;
@@ -343,6 +375,16 @@ public final class ShardNodeProcess {
                 back = true;
                 out.println("BACK " + zone + ' ' + gid + ' ' + System.nanoTime());
             }
+            if (input.remaining() >= 16) {
+                final ByteBuffer in = input.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+                final long session = in.getLong(in.position());
+                echo.clear();
+                echo.putInt(0, nodeId).putLong(4, token).putLong(12, tick).putLong(20, in.getLong(in.position() + 8));
+                final FlatBufferBuilder b = echoes.begin(ECHO_TYPE);
+                final int v = ForwardedInput.createInputVector(b, echo);
+                relay.send(ShardProcessHarness.GATEWAY_NODE, session,
+                    echoes.finish(ForwardedInput.createForwardedInput(b, gid, zone, v)));
+            }
         }
 
         ZoneSnapshot snapshot() {
@@ -360,7 +402,7 @@ public final class ShardNodeProcess {
 
     /**
      * Answers one command: {@code CLAIM z}, {@code MIGRATE z target}, {@code STATUS}, {@code ROUTE z},
-     * {@code STALE z token}, {@code REPORT}.
+     * {@code STALE z token}, {@code REPORT}, {@code GATEWAY port}.
      */
     private void command(final String line) throws Exception {
         final String[] w = line.split(" ");
@@ -380,6 +422,10 @@ public final class ShardNodeProcess {
             }
             case "STATUS" -> out.println("STATUS " + node.isConnected() + ' ' + node.zones().toString().replace(" ", "")
                 + ' ' + node.lease().leaseId() + ' ' + node.rejoins());
+            case "GATEWAY" -> {
+                links.addPeer(ShardProcessHarness.GATEWAY_NODE, new InetSocketAddress("127.0.0.1", Integer.parseInt(w[1])));
+                out.println("GATEWAY " + w[1]);
+            }
             case "ROUTE" -> out.println("ROUTE " + w[1] + ' ' + routes.routeZone(Integer.parseInt(w[1])));
             case "STALE" -> {
                 final int zone = Integer.parseInt(w[1]);
