@@ -90,6 +90,15 @@ final class BitWriter {
         write(b ? 1 : 0, 1);
     }
 
+    /**
+     * Elias gamma code of {@code value} in [1, 2^28): {@code n} zero bits, a one bit, then the {@code n} bits below the
+     * value's highest one bit ({@code n = floor(log2 value)}); 1 costs one bit, 2-3 three, 4-7 five.
+     */
+    void writeGamma(final int value) {
+        final int n = 31 - Integer.numberOfLeadingZeros(value);
+        write(((long) (value & ((1 << n) - 1)) << (n + 1)) | (1L << n), 2 * n + 1);
+    }
+
     /** Unsigned varint in 7-bit groups, each followed by a continuation bit (up to 7 groups in one write). */
     void writeVarint(final long value) {
         long v = value;

@@ -42,6 +42,35 @@ final class ClientView {
     int[] freeSlots;
     int freeCount;
 
+    // ------------------------------------------------------------------ baselines (value deltas)
+    /** Delta fields per entity ({@code ReplicationRules.deltaCount}, at least 1). */
+    final int deltaWidth;
+    /**
+     * Per slot, {@link #baseStride} ints in one block (one slot's base state shares its cache lines): at
+     * {@link #BASE_SEQ} the newest acknowledged snapshot that carried a record of it since it entered (0: none), the base
+     * of its value deltas; at {@link #BASE_MASK} the components the client holds as of it; at {@link #PRIOR_SEQ} and
+     * {@link #PRIOR_MASK} the same of the base before it (0: none; with it, deltas are from a linear extrapolation); at
+     * {@link #baseValues} and {@link #priorValues} the {@link #deltaWidth} quantized values as of the base and the
+     * prior base.
+     */
+    int[] bases;
+    static final int BASE_SEQ = 0;
+    static final int BASE_MASK = 1;
+    static final int PRIOR_SEQ = 2;
+    static final int PRIOR_MASK = 3;
+    /** Offset of the base's values in a slot's block. */
+    final int baseValues;
+    /** Offset of the prior base's values in a slot's block. */
+    final int priorValues;
+    /** Ints per slot in {@link #bases}. */
+    final int baseStride;
+    /** The newest snapshot acknowledged (the common base of the next snapshot), 0 for none. */
+    int lastAckedSeq;
+    /** The current snapshot's common delta width per delta field. */
+    final int[] widths;
+    /** The widths the deltas of the current snapshot needed, per delta field (the next snapshot's widths). */
+    final int[] widthCounts;
+
     // ------------------------------------------------------------------ sent snapshots
     int nextSeq = 1;
     final Record[] ring;
@@ -57,7 +86,7 @@ final class ClientView {
     int inputGapTicks;
 
     ClientView(final Peer peer, final long owned, final int ringSize, final int inputSize, final int inputCapacity,
-        final int viewCapacity) {
+        final int viewCapacity, final int deltaWidth) {
         this.peer = peer;
         this.owned = owned;
         this.handle = new long[viewCapacity];
@@ -69,9 +98,16 @@ final class ClientView {
         this.seenEpoch = new int[viewCapacity];
         this.weight = new float[viewCapacity];
         this.freeSlots = new int[viewCapacity];
+        this.deltaWidth = Math.max(1, deltaWidth);
+        this.baseValues = PRIOR_MASK + 1;
+        this.priorValues = baseValues + this.deltaWidth;
+        this.baseStride = priorValues + this.deltaWidth;
+        this.bases = new int[viewCapacity * baseStride];
+        this.widths = new int[this.deltaWidth];
+        this.widthCounts = new int[this.deltaWidth * EntityCodec.WIDTH_BUCKETS];
         this.ring = new Record[ringSize];
         for (int i = 0; i < ringSize; i++) {
-            ring[i] = new Record(viewCapacity);
+            ring[i] = new Record(viewCapacity, this.deltaWidth);
         }
         this.ringMask = ringSize - 1;
         this.inputs = new byte[Math.max(1, inputSize) * inputCapacity];
@@ -95,6 +131,7 @@ final class ClientView {
                 priority = Arrays.copyOf(priority, n);
                 seenEpoch = Arrays.copyOf(seenEpoch, n);
                 weight = Arrays.copyOf(weight, n);
+                bases = Arrays.copyOf(bases, n * baseStride);
             }
         }
         handle[s] = entity;
@@ -103,8 +140,73 @@ final class ClientView {
         enterSeq[s] = nextSeq;
         leaveSeq[s] = 0;
         priority[s] = 0;
+        final int at = s * baseStride;
+        bases[at + BASE_SEQ] = 0;
+        bases[at + BASE_MASK] = 0;
+        bases[at + PRIOR_SEQ] = 0;
         used++;
         return s;
+    }
+
+    /** Whether a new slot can be taken (slot numbers stay below {@link EntityCodec#MAX_SLOTS}). */
+    boolean canTakeSlot() {
+        return freeCount > 0 || slotHigh < EntityCodec.MAX_SLOTS;
+    }
+
+    /** The slot re-enters the view (a full record follows): forget its base. */
+    void reenter(final int s) {
+        state[s] = ENTERING;
+        ackedTick[s] = 0;
+        enterSeq[s] = nextSeq;
+        final int at = s * baseStride;
+        bases[at + BASE_SEQ] = 0;
+        bases[at + BASE_MASK] = 0;
+        bases[at + PRIOR_SEQ] = 0;
+    }
+
+    /**
+     * The base code of slot {@code s}'s record in snapshot {@code seq} whose common base is {@code commonBase}: its
+     * base if the client still remembers it (at most {@link EntityCodec#HISTORY} snapshots old, so that fewer than
+     * that many records of the slot can have come after it), else none.
+     */
+    int baseCode(final int s, final int seq, final int commonBase) {
+        final int at = s * baseStride;
+        final int b = bases[at + BASE_SEQ];
+        if (b == 0) {
+            return EntityCodec.BASE_NONE;
+        }
+        final int age = seq - b;
+        if (age <= 0 || age > EntityCodec.HISTORY) {
+            return EntityCodec.BASE_NONE;
+        }
+        return b == commonBase ? EntityCodec.BASE_COMMON : age + 1;
+    }
+
+    /**
+     * The gap from slot {@code s}'s prior base to its base, if a record of components {@code mask} can be sent as
+     * deltas from their extrapolation (the client still remembers the prior base, which held every component of the
+     * mask that the base holds; at most {@link EntityCodec#HISTORY} snapshots before {@code seq}), else 0.
+     */
+    int priorGap(final int s, final int mask, final int seq) {
+        final int at = s * baseStride;
+        final int p = bases[at + PRIOR_SEQ];
+        if (p == 0 || (mask & bases[at + BASE_MASK] & ~bases[at + PRIOR_MASK]) != 0) {
+            return 0;
+        }
+        final int gap = bases[at + BASE_SEQ] - p;
+        return gap > 0 && seq - p <= EntityCodec.HISTORY ? gap : 0;
+    }
+
+    /** The slot's base moves to {@code seq}: the current base becomes the prior one. */
+    void shiftBase(final int s, final int seq) {
+        final int at = s * baseStride;
+        final int[] b = bases;
+        b[at + PRIOR_SEQ] = b[at + BASE_SEQ];
+        b[at + PRIOR_MASK] = b[at + BASE_MASK];
+        for (int i = 0; i < deltaWidth; i++) {
+            b[at + priorValues + i] = b[at + baseValues + i];
+        }
+        b[at + BASE_SEQ] = seq;
     }
 
     void freeSlot(final int s) {
@@ -131,11 +233,19 @@ final class ClientView {
         byte[] kinds;
         /** The view slot each item's entity had when sent (an ack checks it still holds that entity). */
         int[] slots;
+        /** The components each item's record carried. */
+        int[] masks;
+        /** Per item, {@code width} quantized delta-field values (those of the components in its mask). */
+        int[] values;
+        final int width;
 
-        Record(final int capacity) {
+        Record(final int capacity, final int width) {
+            this.width = width;
             entities = new long[capacity];
             kinds = new byte[capacity];
             slots = new int[capacity];
+            masks = new int[capacity];
+            values = new int[capacity * width];
         }
 
         /** Starts a record of at most {@code capacity} items (grown by doubling, so it settles once views do). */
@@ -149,17 +259,32 @@ final class ClientView {
                 entities = new long[size];
                 kinds = new byte[size];
                 slots = new int[size];
+                masks = new int[size];
+                values = new int[size * width];
             }
         }
 
-        void add(final long entity, final byte kind, final int slot) {
+        /** Where the next item's values go (room made for it). */
+        int nextValues() {
             if (count == entities.length) {
                 entities = Arrays.copyOf(entities, count * 2);
                 kinds = Arrays.copyOf(kinds, count * 2);
                 slots = Arrays.copyOf(slots, count * 2);
+                masks = Arrays.copyOf(masks, count * 2);
+                values = Arrays.copyOf(values, count * 2 * width);
             }
+            return count * width;
+        }
+
+        void add(final long entity, final byte kind, final int slot) {
+            add(entity, kind, slot, 0);
+        }
+
+        void add(final long entity, final byte kind, final int slot, final int mask) {
+            nextValues();
             entities[count] = entity;
             slots[count] = slot;
+            masks[count] = mask;
             kinds[count++] = kind;
         }
 

@@ -13,26 +13,84 @@ import org.mmosdk.ecs.ShortField;
 import org.mmosdk.ecs.World;
 
 /**
- * The bit layout of one entity record, laid out by the {@link ReplicationRules}:
- * {@code [full:1][index:varint][generation:varint][mask:n bits][fields of each component in the mask]}.
- * Writes records into a {@link BitWriter}; decodes a whole stream at once ({@link #decode}) into reused tables that
- * the caller then applies ({@link #apply}), so a snapshot is parsed once, checked whole before anything is applied.
- * One per thread.
+ * The bit layout of entity records, laid out by the {@link ReplicationRules} (bits least-significant first; see
+ * {@link BitWriter}). A snapshot's stream is a header, present when the snapshot has a common base
+ * ({@code Snapshot.base} non-zero), and a sequence of records of two kinds:
+ *
+ * <pre>
+ * header       [width: p bits] per delta field, in field order: the snapshot's common delta width of that field
+ *              (less than its bits; p below)
+ * id record    [1][full:1][gamma(slot + 1)][index: varint][generation: varint][mask: n bits][fields, absolute]
+ * slot record  [0][gamma(slot - previous slot record's slot)][base][prior][mask: n bits][fields]
+ *   base       [1]                  the snapshot's common base ({@code Snapshot.base}, which must be non-zero)
+ *            | [0][gamma(code)]     code 1: no base (fields absolute); code a + 1: base = this snapshot's seq - a
+ *   prior      with a base only: [0] (from = the base's value) | [1][gamma(g)]: a prior base g snapshots before
+ *              the base (it holds every component of the mask the base holds), and from = the base's value
+ *              extrapolated from the prior's, {@link #predict}: b + floor((b - p) * (seq - base seq) / g), clamped
+ *              (angles: the difference modulo a turn, the result wrapped)
+ *   field      absolute, as in an id record, when the record has no base or the field is not a delta field;
+ *              else, for a delta field (bounded float or angle of b bits; p = bits needed for the number b):
+ *              [1][zigzag(value - from) in the header's width for the field], or
+ *              [0][w: p bits] then w = 0: equal to from; 0 &lt; w &lt; b: zigzag(value - from) has w
+ *              significant bits, the w - 1 below the top one follow; w = b: the value follows in b bits
+ *              (always so for a component the base did not hold); angles take the difference modulo a turn
+ * </pre>
+ *
+ * An entity enters a client's view with an id record ({@code full} = 1: create it) that binds the client's view slot to
+ * the entity; while it stays, its changes travel in slot records (the previous slot starts at -1 in each snapshot, so
+ * slot records come in increasing slot order; a slot record with a base needs the header, so a snapshot without a
+ * common base has none). A slot record's base (and prior base) is an earlier snapshot, acknowledged by the
+ * client, that carried a record of the same slot: the client keeps the quantized values of the last
+ * {@value #HISTORY} records of each slot, and the server only names bases at most {@value #HISTORY} snapshots old
+ * (so fewer than {@value #HISTORY} records of that slot came after them). {@code gamma} is the Elias gamma code ({@link BitWriter#writeGamma}); an
+ * absolute field is {@code bits} bits for bounded floats and angles, 32 for raw floats, 64 for doubles, 1 for booleans
+ * and a zigzag varint for integral fields.
+ *
+ * <p>Writes records into a {@link BitWriter}; decodes a whole stream at once ({@link #decode}) into reused tables that
+ * the caller then applies ({@link #apply}, {@link #remember}), so a snapshot is parsed once, checked whole before
+ * anything is applied. The slot table and per-slot history are the client's. One per thread.
  */
 final class EntityCodec {
+    /** Records per slot the client remembers (and the most a server sends after the base it names). */
+    static final int HISTORY = 16;
+    /** View slots per client, at most (a slot number is below this). */
+    static final int MAX_SLOTS = 65_536;
+    /** Gamma-coded numbers are below this. */
+    static final int MAX_GAMMA = 1 << 28;
+    /** Base code of a slot record against the snapshot's common base. */
+    static final int BASE_COMMON = 0;
+    /** Base code of a slot record without a base. */
+    static final int BASE_NONE = 1;
+    /** Counts per delta field kept by the server to choose a snapshot's delta widths (widths 0 to 32). */
+    static final int WIDTH_BUCKETS = 33;
+
     private static final double TURN = 2 * Math.PI;
 
     private final ReplicationRules rules;
     private final int componentBits;
+    private final int deltaCount;
 
     EntityCodec(final ReplicationRules rules) {
         this.rules = rules;
         this.componentBits = rules.components.length;
+        this.deltaCount = rules.deltaCount;
+        this.decodeWidths = new int[Math.max(1, deltaCount)];
     }
 
+    /** An id record with slot 0 and no values kept (the codec benchmark's full-state encoding). */
     void write(final BitWriter w, final boolean isFull, final long entity, final int componentMask, final Chunk chunk,
         final int row) {
-        w.writeBool(isFull);
+        writeId(w, isFull, 0, entity, componentMask, chunk, row, null, 0);
+    }
+
+    /**
+     * An id record; the quantized values of its delta fields go to {@code out} at {@code outOff + delta index} (if
+     * {@code out} is not null).
+     */
+    void writeId(final BitWriter w, final boolean isFull, final int slot, final long entity, final int componentMask,
+        final Chunk chunk, final int row, final int[] out, final int outOff) {
+        w.write(isFull ? 3 : 1, 2);
+        w.writeGamma(slot + 1);
         w.writeVarint(EntityIds.index(entity) & 0xFFFFFFFFL);
         w.writeVarint(EntityIds.generation(entity) & 0xFFFFFFFFL);
         w.write(componentMask, componentBits);
@@ -42,22 +100,189 @@ final class EntityCodec {
                 continue;
             }
             for (int k = first[c], end = first[c + 1]; k < end; k++) {
-                writeField(w, k, chunk, row);
+                writeField(w, k, chunk, row, out, outOff);
             }
         }
     }
 
-    private void writeField(final BitWriter w, final int k, final Chunk chunk, final int row) {
+    /**
+     * A slot record. {@code baseCode}: {@link #BASE_COMMON}, {@link #BASE_NONE}, or the base's age + 1 ({@code age});
+     * with a base, {@code base} holds its values at {@code baseOff} (and the prior base's at {@code priorOff}, used when
+     * {@code priorGap} &gt; 0) and {@code baseMask} its components (a field of a component not in it goes absolute).
+     */
+    void writeSlot(final BitWriter w, final int gap, final int baseCode, final int age, final int priorGap,
+        final int componentMask, final Chunk chunk, final int row, final int[] base, final int baseOff, final int priorOff,
+        final int baseMask, final int[] out, final int outOff, final int[] widths, final int[] widthCounts) {
+        // the header gathered in one word in the usual case: [0][gamma(gap)][1: common base][1 1: prior 1 before][mask]
+        final int n = 31 - Integer.numberOfLeadingZeros(gap);
+        long h = ((((long) gap & ((1L << n) - 1)) << (n + 1)) | (1L << n)) << 1;
+        int hb = 2 * n + 2;
+        if (baseCode == BASE_COMMON) {
+            h |= 1L << hb;
+            hb++;
+        } else {
+            w.write(h, hb + 1);
+            w.writeGamma(baseCode);
+            h = 0;
+            hb = 0;
+        }
+        if (baseCode != BASE_NONE) {
+            if (priorGap == 1) {
+                h |= 3L << hb;
+                hb += 2;
+            } else if (priorGap > 0) {
+                w.write(h | (1L << hb), hb + 1);
+                w.writeGamma(priorGap);
+                h = 0;
+                hb = 0;
+            } else {
+                hb++;
+            }
+        }
+        if (hb + componentBits > 64) {
+            w.write(h, hb);
+            h = 0;
+            hb = 0;
+        }
+        w.write(h | ((long) componentMask << hb), hb + componentBits);
+        final boolean hasBase = baseCode != BASE_NONE;
+        final ReplicationRules r = rules;
+        final int[] first = r.firstField;
+        for (int c = 0; c < componentBits; c++) {
+            if ((componentMask & (1 << c)) == 0) {
+                continue;
+            }
+            final boolean deltas = hasBase && (baseMask & (1 << c)) != 0;
+            for (int k = first[c], end = first[c + 1]; k < end; k++) {
+                final int di = r.flatDelta[k];
+                if (di < 0) {
+                    writeField(w, k, chunk, row, out, outOff);
+                    continue;
+                }
+                final int bits = r.flatBits[k];
+                final long q = quantized(k, chunk, row);
+                if (out != null) {
+                    out[outOff + di] = (int) q;
+                }
+                if (!hasBase) {
+                    w.write(q, bits);
+                    continue;
+                }
+                final int prefix = r.flatDeltaPrefix[k];
+                if (!deltas) {
+                    w.write(((q << prefix) | bits) << 1, 1 + prefix + bits);
+                    continue;
+                }
+                final boolean angle = r.flatEncoding[k] == ReplicationRules.ANGLE;
+                final long from = priorGap > 0
+                    ? predict(base[baseOff + di], base[priorOff + di], age, priorGap, bits, angle) : base[baseOff + di];
+                long d = q - from;
+                if (angle) {
+                    d = (d << (64 - bits)) >> (64 - bits);
+                }
+                final long zz = zigzag(d);
+                final int width = 64 - Long.numberOfLeadingZeros(zz);
+                if (widthCounts != null) {
+                    widthCounts[di * WIDTH_BUCKETS + Math.min(width, bits)]++;
+                }
+                final int common = widths[di];
+                if (width <= common) {
+                    w.write((zz << 1) | 1, 1 + common);
+                } else if (width < bits) {
+                    w.write(((zz << prefix) | width) << 1, 1 + prefix + Math.max(0, width - 1));
+                } else {
+                    w.write(((q << prefix) | bits) << 1, 1 + prefix + bits);
+                }
+            }
+        }
+    }
+
+    /**
+     * The value a delta is taken from when the record names a prior base: the base's value extrapolated linearly from
+     * the prior base's ({@code gap} snapshots earlier) to this snapshot ({@code age} after the base), in integer steps
+     * (floor), clamped to the field's range (angles wrap).
+     */
+    static long predict(final long base, final long prior, final long age, final long gap, final int bits,
+        final boolean angle) {
+        long dv = base - prior;
+        if (angle) {
+            dv = (dv << (64 - bits)) >> (64 - bits);
+        }
+        final long p = base + (gap == 1 ? dv * age : Math.floorDiv(dv * age, gap));
+        return angle ? p & ((1L << bits) - 1) : Math.max(0, Math.min((1L << bits) - 1, p));
+    }
+
+    /**
+     * The snapshot's delta widths (present when it has a common base): one per delta field, in its prefix width, in
+     * field order.
+     */
+    void writeWidths(final BitWriter w, final int[] widths) {
+        final ReplicationRules r = rules;
+        for (int k = 0; k < r.flatField.length; k++) {
+            if (r.flatDelta[k] >= 0) {
+                w.write(widths[r.flatDelta[k]], r.flatDeltaPrefix[k]);
+            }
+        }
+    }
+
+    /**
+     * Chooses each delta field's common width for a snapshot from the widths its deltas needed in the previous one
+     * ({@code counts}: per field {@link #WIDTH_BUCKETS} counts, bucket b = the field's bits meaning absolute), the
+     * width that would have cost the fewest bits; clears the counts.
+     */
+    void chooseWidths(final int[] counts, final int[] widths) {
+        final ReplicationRules r = rules;
+        for (int k = 0; k < r.flatField.length; k++) {
+            final int di = r.flatDelta[k];
+            if (di < 0) {
+                continue;
+            }
+            final int bits = r.flatBits[k];
+            final int prefix = r.flatDeltaPrefix[k];
+            final int at = di * WIDTH_BUCKETS;
+            long outside = 0;
+            for (int len = 0; len <= bits; len++) {
+                outside += (long) counts[at + len] * (1 + prefix + (len == 0 ? 0 : len < bits ? len - 1 : bits));
+            }
+            long inside = 0;
+            long best = Long.MAX_VALUE;
+            int bestWidth = 0;
+            for (int width = 0; width < bits; width++) {
+                final int c = counts[at + width];
+                inside += c;
+                outside -= (long) c * (1 + prefix + (width == 0 ? 0 : width - 1));
+                final long cost = inside * (1 + width) + outside;
+                if (cost < best) {
+                    best = cost;
+                    bestWidth = width;
+                }
+            }
+            widths[di] = bestWidth;
+            java.util.Arrays.fill(counts, at, at + WIDTH_BUCKETS, 0);
+        }
+    }
+
+    private long quantized(final int k, final Chunk chunk, final int row) {
+        final ReplicationRules r = rules;
+        final float v = chunk.floats((FloatField) r.flatField[k])[row];
+        return r.flatEncoding[k] == ReplicationRules.ANGLE ? quantizeAngle(v, r.flatInverseStep[k], r.flatBits[k])
+            : quantize(v, r.flatMin[k], r.flatMax[k], r.flatInverseStep[k]);
+    }
+
+    private void writeField(final BitWriter w, final int k, final Chunk chunk, final int row, final int[] out,
+        final int outOff) {
         final ReplicationRules r = rules;
         final Field field = r.flatField[k];
         switch (r.flatEncoding[k]) {
             case ReplicationRules.RANGE_FLOAT:
-                w.write(quantize(chunk.floats((FloatField) field)[row], r.flatMin[k], r.flatMax[k], r.flatInverseStep[k]),
-                    r.flatBits[k]);
+            case ReplicationRules.ANGLE: {
+                final long q = quantized(k, chunk, row);
+                if (out != null) {
+                    out[outOff + r.flatDelta[k]] = (int) q;
+                }
+                w.write(q, r.flatBits[k]);
                 break;
-            case ReplicationRules.ANGLE:
-                w.write(quantizeAngle(chunk.floats((FloatField) field)[row], r.flatInverseStep[k], r.flatBits[k]), r.flatBits[k]);
-                break;
+            }
             case ReplicationRules.RAW_FLOAT:
                 w.write(Float.floatToRawIntBits(chunk.floats((FloatField) field)[row]) & 0xFFFFFFFFL, 32);
                 break;
@@ -133,32 +358,63 @@ final class EntityCodec {
 
     /** Records decoded by {@link #decode}: header per record, the raw field values of each in {@link #values}. */
     int decodedCount;
+    /** Of those, slot records sent against a base. */
+    int decodedWithBase;
+    /** Of those, slot records sent against an extrapolation from a prior base. */
+    int decodedWithPrior;
     boolean[] recordFull = new boolean[64];
     long[] recordHandle = new long[64];
     int[] recordMask = new int[64];
+    /** A record's view slot: an id record's, a slot record's; -1 for an id record that is not full. */
+    int[] recordSlot = new int[64];
     /** Index in {@link #values} of a record's first field value. */
     int[] recordValues = new int[64];
     /**
      * Field values in record order, fields of the mask in wire order: the quantized step for bounded floats and
-     * angles, the raw bits for floats and doubles, 0/1 for booleans, the (range-checked) value for integral fields.
+     * angles (deltas already resolved against their base), the raw bits for floats and doubles, 0/1 for booleans, the
+     * (range-checked) value for integral fields.
      */
     long[] values = new long[256];
 
+    // the client's view slots: the server entity bound to each, and the quantized delta fields of its last records
+    private long[] slotHandle = new long[0];
+    /** Per slot, {@link #HISTORY} entries: the snapshot seq of the record (0: none). */
+    private int[] historySeq = new int[0];
+    /** Per entry, the delta fields' values after that record. */
+    private int[] historyValues = new int[0];
+    /** Per slot, entries written (the next one is {@code head % HISTORY}). */
+    private int[] historyHead = new int[0];
+    /** The delta widths of the snapshot being decoded. */
+    private final int[] decodeWidths;
+
+    /** Decodes a stream that holds id records only (no slot history; the codec benchmark's decoding half). */
+    boolean decode(final BitReader r, final int count) {
+        return decode(r, count, 0, 0);
+    }
+
     /**
-     * Decodes {@code count} records from the reader's position, checking everything the wire can get wrong (the
-     * stream's end, varint lengths, entity ids, integral ranges), and requires the stream to end there (less than a
-     * byte left). The bit position lives in a local variable and each field is one load from {@link BitReader#peek},
+     * Decodes {@code count} records of snapshot {@code seq} from the reader's position, checking everything the wire
+     * can get wrong (the stream's end, varint and gamma lengths, entity ids, slots bound to entities, bases among the
+     * remembered records, integral and bounded-float ranges), and requires the stream to end there (less than a byte
+     * left). The bit position lives in a local variable and each field is one load from {@link BitReader#peek},
      * read ahead past the end as zeros and checked once per record.
      *
+     * @param seq the snapshot's sequence number (bases are relative to it)
+     * @param commonBase the snapshot's common base, 0 for none
      * @return false if the bytes are malformed (the decoded tables are then meaningless)
      */
-    boolean decode(final BitReader r, final int count) {
+    boolean decode(final BitReader r, final int count, final long seq, final long commonBase) {
         ensureRecords(count);
         final ReplicationRules q = rules;
         final int[] first = q.firstField;
         final byte[] encoding = q.flatEncoding;
         final int[] fixed = q.flatFixedBits;
+        final int[] deltaIndex = q.flatDelta;
+        final int[] deltaPrefix = q.flatDeltaPrefix;
+        final int[] fieldBits = q.flatBits;
         final int fieldCount = q.flatField.length;
+        final int[] hist = historyValues;
+        final int dw = deltaCount;
         long[] vals = values;
         final int limit = r.limitBits();
         final int n = componentBits;
@@ -167,53 +423,150 @@ final class EntityCodec {
         final int base = r.arrayBase();
         final int len = r.lengthBytes();
         int v = 0;
+        int previousSlot = -1;
+        int withBase = 0;
+        int withPrior = 0;
+        final int[] widths = decodeWidths;
+        if (commonBase != 0) {
+            for (int k = 0; k < fieldCount; k++) {
+                final int di = deltaIndex[k];
+                if (di >= 0) {
+                    final int width = (int) (BitReader.peek(a, base, len, r, pos) & ((1L << deltaPrefix[k]) - 1));
+                    if (width >= fieldBits[k]) {
+                        return false;
+                    }
+                    widths[di] = width;
+                    pos += deltaPrefix[k];
+                }
+            }
+        }
         for (int i = 0; i < count; i++) {
-            // header: [full:1][index: varint <= 5 groups][generation: varint <= 5 groups][mask: n bits]
             long w = BitReader.peek(a, base, len, r, pos);
-            final boolean isFull = (w & 1) != 0;
-            w >>>= 1;
-            long index = 0;
-            int used = 1;
-            for (int g = 0; ; g++) {
-                if (g == 5) {
+            final int m;
+            int baseEntry = -1;
+            int baseMask = 0;
+            int priorEntry = -1;
+            int priorGap = 0;
+            long age = 0;
+            if ((w & 1) != 0) {
+                // id record: [1][full:1][gamma(slot + 1)][index: varint <= 5 groups][generation: varint <= 5 groups][mask]
+                final boolean isFull = (w & 2) != 0;
+                pos += 2;
+                final int slotPlusOne = gamma(BitReader.peek(a, base, len, r, pos));
+                if (slotPlusOne <= 0 || slotPlusOne > MAX_SLOTS) {
                     return false;
                 }
-                final long b = w & 0xFF;
-                w >>>= 8;
-                used += 8;
-                index |= (b & 0x7F) << (7 * g);
-                if (b < 0x80) {
-                    break;
+                pos += gammaBits(slotPlusOne);
+                w = BitReader.peek(a, base, len, r, pos);
+                long index = 0;
+                int used = 0;
+                for (int g = 0; ; g++) {
+                    if (g == 5) {
+                        return false;
+                    }
+                    final long b = w & 0xFF;
+                    w >>>= 8;
+                    used += 8;
+                    index |= (b & 0x7F) << (7 * g);
+                    if (b < 0x80) {
+                        break;
+                    }
                 }
-            }
-            pos += used;
-            w = BitReader.peek(a, base, len, r, pos);
-            long generation = 0;
-            used = 0;
-            for (int g = 0; ; g++) {
-                if (g == 5) {
-                    return false;
-                }
-                final long b = w & 0xFF;
-                w >>>= 8;
-                used += 8;
-                generation |= (b & 0x7F) << (7 * g);
-                if (b < 0x80) {
-                    break;
-                }
-            }
-            if (used + n > 57) {
                 pos += used;
                 w = BitReader.peek(a, base, len, r, pos);
+                long generation = 0;
                 used = 0;
+                for (int g = 0; ; g++) {
+                    if (g == 5) {
+                        return false;
+                    }
+                    final long b = w & 0xFF;
+                    w >>>= 8;
+                    used += 8;
+                    generation |= (b & 0x7F) << (7 * g);
+                    if (b < 0x80) {
+                        break;
+                    }
+                }
+                if (used + n > 57) {
+                    pos += used;
+                    w = BitReader.peek(a, base, len, r, pos);
+                    used = 0;
+                }
+                m = (int) (w & ((1L << n) - 1));
+                pos += used + n;
+                if (index > EntityIds.MAX_INDEX || generation == 0 || generation > 0xFFFFFFFFL) {
+                    return false;
+                }
+                recordFull[i] = isFull;
+                recordHandle[i] = EntityIds.of((int) index, (int) generation);
+                recordSlot[i] = isFull ? slotPlusOne - 1 : -1;
+            } else {
+                // slot record: [0][gamma(gap)][base][mask]
+                pos += 1;
+                final int gap = gamma(BitReader.peek(a, base, len, r, pos));
+                if (gap <= 0) {
+                    return false;
+                }
+                pos += gammaBits(gap);
+                final int slot = previousSlot + gap;
+                if (slot >= slotHandle.length || slotHandle[slot] == EntityIds.NONE) {
+                    return false;
+                }
+                previousSlot = slot;
+                w = BitReader.peek(a, base, len, r, pos);
+                final long baseSeq;
+                if ((w & 1) != 0) {
+                    pos += 1;
+                    baseSeq = commonBase;
+                    if (baseSeq == 0) {
+                        return false;
+                    }
+                } else {
+                    pos += 1;
+                    final int code = gamma(w >>> 1);
+                    if (code <= 0) {
+                        return false;
+                    }
+                    pos += gammaBits(code);
+                    baseSeq = code == BASE_NONE ? 0 : seq - (code - 1);
+                    if (code != BASE_NONE && baseSeq <= 0) {
+                        return false;
+                    }
+                }
+                if (baseSeq != 0) {
+                    if (commonBase == 0) {
+                        return false;   // no delta widths in this snapshot
+                    }
+                    baseEntry = findEntry(slot, baseSeq);
+                    if (baseEntry < 0) {
+                        return false;
+                    }
+                    baseMask = -1;
+                    withBase++;
+                    age = seq - baseSeq;
+                    // [0] | [1][gamma(base - prior base)]
+                    final long pw = BitReader.peek(a, base, len, r, pos);
+                    pos += 1;
+                    if ((pw & 1) != 0) {
+                        priorGap = gamma(pw >>> 1);
+                        if (priorGap <= 0 || baseSeq - priorGap <= 0) {
+                            return false;
+                        }
+                        pos += gammaBits(priorGap);
+                        priorEntry = findEntry(slot, baseSeq - priorGap);
+                        if (priorEntry < 0) {
+                            return false;
+                        }
+                        withPrior++;
+                    }
+                }
+                m = (int) (BitReader.peek(a, base, len, r, pos) & ((1L << n) - 1));
+                pos += n;
+                recordFull[i] = false;
+                recordHandle[i] = slotHandle[slot];
+                recordSlot[i] = slot;
             }
-            final int m = (int) (w & ((1L << n) - 1));
-            pos += used + n;
-            if (index > EntityIds.MAX_INDEX || generation == 0 || generation > 0xFFFFFFFFL) {
-                return false;
-            }
-            recordFull[i] = isFull;
-            recordHandle[i] = EntityIds.of((int) index, (int) generation);
             recordMask[i] = m;
             recordValues[i] = v;
             // fields of the components in the mask; at most every field of the rules
@@ -226,7 +579,54 @@ final class EntityCodec {
                 for (int k = first[c], fieldsEnd = first[c + 1]; k < fieldsEnd; k++) {
                     final int width = fixed[k];
                     final long x;
-                    if (width != 0) {
+                    if (baseMask != 0 && deltaIndex[k] >= 0) {
+                        long word = BitReader.peek(a, base, len, r, pos);
+                        final int prefix = deltaPrefix[k];
+                        final int bits = fieldBits[k];
+                        final long from = priorEntry < 0 ? hist[baseEntry * dw + deltaIndex[k]]
+                            : predict(hist[baseEntry * dw + deltaIndex[k]], hist[priorEntry * dw + deltaIndex[k]], age,
+                                priorGap, bits, encoding[k] == ReplicationRules.ANGLE);
+                        final int code;
+                        if ((word & 1) != 0) {
+                            // [1][zigzag delta in the snapshot's common width]
+                            final int common = widths[deltaIndex[k]];
+                            final long zz = (word >>> 1) & ((1L << common) - 1);
+                            pos += 1 + common;
+                            final long sum = from + unzigzag(zz);
+                            if (encoding[k] == ReplicationRules.ANGLE) {
+                                x = sum & ((1L << bits) - 1);
+                            } else if (sum < 0 || sum >= 1L << bits) {
+                                return false;
+                            } else {
+                                x = sum;
+                            }
+                            vals[v++] = x;
+                            continue;
+                        }
+                        pos += 1;
+                        word >>>= 1;
+                        code = (int) (word & ((1L << prefix) - 1));
+                        if (code == 0) {
+                            x = from;
+                            pos += prefix;
+                        } else if (code < bits) {
+                            final long zz = (1L << (code - 1)) | ((word >>> prefix) & ((1L << (code - 1)) - 1));
+                            pos += prefix + code - 1;
+                            final long sum = from + unzigzag(zz);
+                            if (encoding[k] == ReplicationRules.ANGLE) {
+                                x = sum & ((1L << bits) - 1);
+                            } else if (sum < 0 || sum >= 1L << bits) {
+                                return false;
+                            } else {
+                                x = sum;
+                            }
+                        } else if (code == bits) {
+                            x = (word >>> prefix) & ((1L << bits) - 1);
+                            pos += prefix + bits;
+                        } else {
+                            return false;
+                        }
+                    } else if (width != 0) {
                         x = BitReader.peek(a, base, len, r, pos) & ((1L << width) - 1);
                         pos += width;
                     } else if (encoding[k] == ReplicationRules.RAW_DOUBLE) {
@@ -260,7 +660,99 @@ final class EntityCodec {
             }
         }
         decodedCount = count;
+        decodedWithBase = withBase;
+        decodedWithPrior = withPrior;
         return limit - pos < 8;
+    }
+
+    /** The gamma-coded number at the low bits of {@code w} (at least 57 valid bits), or -1 if it is too long. */
+    private static int gamma(final long w) {
+        final int z = Long.numberOfTrailingZeros(w);
+        if (z > 27) {
+            return -1;
+        }
+        return (1 << z) | (int) ((w >>> (z + 1)) & ((1L << z) - 1));
+    }
+
+    private static int gammaBits(final int value) {
+        return 2 * (31 - Integer.numberOfLeadingZeros(value)) + 1;
+    }
+
+    /** The history entry of {@code slot} written by snapshot {@code seq}, or -1. */
+    private int findEntry(final int slot, final long seq) {
+        final int[] seqs = historySeq;
+        for (int j = slot * HISTORY, end = j + HISTORY; j < end; j++) {
+            if (seqs[j] == (int) seq && seq > 0 && seq <= 0xFFFF_FFFFL) {
+                return j;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * After record {@code i} of snapshot {@code seq} was applied: binds an id record's slot to its entity and
+     * remembers the record's delta fields (over the slot's previous values for a slot record) as the slot's newest
+     * history entry. Grows the slot tables to the slot (at most {@link #MAX_SLOTS}, checked by {@link #decode}).
+     */
+    void remember(final int i, final int seq) {
+        final int slot = recordSlot[i];
+        if (slot < 0) {
+            return;
+        }
+        final int dw = deltaCount;
+        if (recordFull[i]) {
+            ensureSlots(slot + 1);
+            slotHandle[slot] = recordHandle[i];
+        }
+        final int head = historyHead[slot];
+        final int entry = slot * HISTORY + (head & (HISTORY - 1));
+        final int previous = slot * HISTORY + ((head - 1) & (HISTORY - 1));
+        final int[] hv = historyValues;
+        if (recordFull[i] || head == 0) {
+            java.util.Arrays.fill(hv, entry * dw, entry * dw + dw, 0);
+        } else {
+            System.arraycopy(hv, previous * dw, hv, entry * dw, dw);
+        }
+        final ReplicationRules q = rules;
+        final int[] first = q.firstField;
+        int v = recordValues[i];
+        for (int bitsLeft = recordMask[i]; bitsLeft != 0; bitsLeft &= bitsLeft - 1) {
+            final int c = Integer.numberOfTrailingZeros(bitsLeft);
+            for (int k = first[c], end = first[c + 1]; k < end; k++) {
+                final int di = q.flatDelta[k];
+                if (di >= 0) {
+                    hv[entry * dw + di] = (int) values[v];
+                }
+                v++;
+            }
+        }
+        historySeq[entry] = seq;
+        historyHead[slot] = head + 1;
+    }
+
+    private void ensureSlots(final int slots) {
+        if (slotHandle.length >= slots) {
+            return;
+        }
+        final int size = Math.min(MAX_SLOTS, Math.max(slots, Math.max(64, slotHandle.length * 2)));
+        slotHandle = java.util.Arrays.copyOf(slotHandle, size);
+        historySeq = java.util.Arrays.copyOf(historySeq, size * HISTORY);
+        historyValues = java.util.Arrays.copyOf(historyValues, size * HISTORY * Math.max(1, deltaCount));
+        historyHead = java.util.Arrays.copyOf(historyHead, size);
+    }
+
+    /**
+     * Copies the delta fields of the components in {@code mask} from {@code src} to {@code dst} (a record's values
+     * onto a baseline: the server's side of {@link #remember}).
+     */
+    void overlay(final int mask, final int[] src, final int srcOff, final int[] dst, final int dstOff) {
+        final int[] firstDelta = rules.firstDelta;
+        for (int bitsLeft = mask; bitsLeft != 0; bitsLeft &= bitsLeft - 1) {
+            final int c = Integer.numberOfTrailingZeros(bitsLeft);
+            for (int di = firstDelta[c], end = firstDelta[c + 1]; di < end; di++) {
+                dst[dstOff + di] = src[srcOff + di];
+            }
+        }
     }
 
     private static boolean fitsIntegral(final Field field, final long v) {
@@ -282,6 +774,7 @@ final class EntityCodec {
             recordFull = new boolean[size];
             recordHandle = new long[size];
             recordMask = new int[size];
+            recordSlot = new int[size];
             recordValues = new int[size];
         }
     }

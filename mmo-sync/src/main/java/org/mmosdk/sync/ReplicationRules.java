@@ -71,6 +71,17 @@ public final class ReplicationRules {
     final double[] flatInverseStep;
     /** Width of a fixed-width field of at most 32 bits (bounded float, angle, raw float, boolean), else 0. */
     final int[] flatFixedBits;
+    /**
+     * Index of a field among the fields sent as deltas against a baseline (bounded floats and angles, whose quantized
+     * values fit an int), else -1.
+     */
+    final int[] flatDelta;
+    /** Width of a delta field's length prefix: enough bits for the numbers 0 to the field's width. */
+    final int[] flatDeltaPrefix;
+    /** How many fields are sent as deltas (the width of a baseline, in ints). */
+    final int deltaCount;
+    /** Component c's delta fields are delta indices [firstDelta[c], firstDelta[c + 1]). */
+    final int[] firstDelta;
 
     private ReplicationRules(final Builder b) {
         final int n = b.components.size();
@@ -147,6 +158,9 @@ public final class ReplicationRules {
         flatStep = new double[total];
         flatInverseStep = new double[total];
         flatFixedBits = new int[total];
+        flatDelta = new int[total];
+        flatDeltaPrefix = new int[total];
+        int deltas = 0;
         for (int c = 0; c < n; c++) {
             for (int f = 0; f < fields[c].length; f++) {
                 final int k = firstField[c] + f;
@@ -164,6 +178,22 @@ public final class ReplicationRules {
                 } else if (encoding[c][f] == ANGLE) {
                     flatStep[k] = 2 * Math.PI / (1L << bits[c][f]);
                     flatInverseStep[k] = (1L << bits[c][f]) / (2 * Math.PI);
+                }
+                if (encoding[c][f] == RANGE_FLOAT || encoding[c][f] == ANGLE) {
+                    flatDelta[k] = deltas++;
+                    flatDeltaPrefix[k] = 32 - Integer.numberOfLeadingZeros(bits[c][f]);
+                } else {
+                    flatDelta[k] = -1;
+                }
+            }
+        }
+        deltaCount = deltas;
+        firstDelta = new int[n + 1];
+        for (int c = 0, d = 0; c <= n; c++) {
+            firstDelta[c] = d;
+            if (c < n) {
+                for (int k = firstField[c]; k < firstField[c + 1]; k++) {
+                    d += flatDelta[k] >= 0 ? 1 : 0;
                 }
             }
         }

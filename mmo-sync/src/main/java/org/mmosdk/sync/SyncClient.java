@@ -39,6 +39,10 @@ import org.mmosdk.sync.wire.fb.SnapshotAck;
  * sync.sample(remoteEntity, sync.renderTimeNanos(), xy);   // xy: the interpolated fields, in rule order
  * }</pre>
  *
+ * <p>The client keeps, per view slot the server bound, the quantized values of the last 16 records of that slot (the
+ * bases of the server's deltas): {@code 64 * (1 + d) + 12} bytes per slot, {@code d} being the number of
+ * bounded-float and angle fields of the rules; the tables grow with the highest slot seen (at most 65,536).
+ *
  * <p>Entity handles in this API are the server's; {@link #mirrorOf(long)} maps one to the mirror world. Threads: one
  * thread (the one that owns the mirror world) calls everything, including the registered handler. A malformed
  * snapshot is rejected before anything is applied, counted, and closes the peer.
@@ -74,6 +78,8 @@ public final class SyncClient {
     private long applied;
     private long rejected;
     private long stale;
+    private long deltaRecords;
+    private long extrapolatedRecords;
 
     private final byte[] inputRing;
     private final int inputMask;
@@ -131,7 +137,8 @@ public final class SyncClient {
             return;
         }
         reader.wrap(s, payload);
-        if (!codec.decode(reader, s.entityCount())) {
+        final long base = s.base();
+        if (base >= seq || !codec.decode(reader, s.entityCount(), seq, base)) {
             rejected++;
             peer.close(SyncMessageTypes.CLOSE_PROTOCOL_ERROR, "malformed snapshot " + seq);
             return;
@@ -149,8 +156,7 @@ public final class SyncClient {
             }
             samples.remove(e);
         }
-        // records
-        // records, decoded and checked whole above
+        // records, decoded and checked whole above (slot records resolved to their entity and absolute values)
         owned = s.owned();
         for (int i = 0, n = codec.decodedCount; i < n; i++) {
             final long handle = codec.recordHandle[i];
@@ -164,6 +170,7 @@ public final class SyncClient {
                 ensureComponents(local, mask);
                 codec.apply(i, world, local);
             }
+            codec.remember(i, (int) seq);
         }
         // reconciliation: the server's state of our entity, then replay what it has not applied yet
         final int ack = (int) Math.min(s.inputAck(), inputSeq);
@@ -178,6 +185,8 @@ public final class SyncClient {
         }
         recordSamples(serverNanos);
         applied++;
+        deltaRecords += codec.decodedWithBase;
+        extrapolatedRecords += codec.decodedWithPrior;
         final FlatBufferBuilder b = envelope.begin(SyncMessageTypes.SNAPSHOT_ACK);
         peer.send(envelope.finish(SnapshotAck.createSnapshotAck(b, seq)), Delivery.DROPPABLE);
     }
@@ -355,6 +364,16 @@ public final class SyncClient {
      */
     public long snapshotsRejected() {
         return rejected;
+    }
+
+    /** Records applied that were sent as value deltas against a base (for tests). */
+    long deltaRecordsApplied() {
+        return deltaRecords;
+    }
+
+    /** Of {@link #deltaRecordsApplied()}, those sent against an extrapolation from two bases (for tests). */
+    long extrapolatedRecordsApplied() {
+        return extrapolatedRecords;
     }
 
     /**

@@ -32,8 +32,11 @@ import org.mmosdk.sync.wire.fb.SnapshotAck;
  * radius + hysteresis), and sends each client one droppable snapshot: its own entity (always, all components),
  * entities entering (full), entities that left (ids), and for the rest only the components whose change tick is
  * newer than what that client acknowledged for that entity — highest accumulated priority first, within the
- * client's byte budget. Acks move each entity's baseline; a lost or reordered snapshot only means the same change
- * is sent again.
+ * client's byte budget. Entering entities carry their id and the client's view slot they are bound to; the others
+ * are named by slot and their bounded floats and angles are sent as small deltas from the values of the newest
+ * acknowledged snapshot that carried them, extrapolated from the acknowledged one before it when the client still has
+ * both (see the package documentation). Acks move each entity's baseline; a lost or
+ * reordered snapshot only means the same change is sent again.
  *
  * <pre>{@code
  * SyncServer sync = SyncServer.builder(world, rules).clock(clock).viewRadius(60).cellSize(30)
@@ -165,7 +168,8 @@ public final class SyncServer {
         if (clientsById.containsKey(peer.id())) {
             throw new IllegalArgumentException("peer " + peer.id() + " is already a client");
         }
-        final ClientView c = new ClientView(peer, ownedEntity, ringSize, inputSize, inputCapacity, viewCapacity);
+        final ClientView c = new ClientView(peer, ownedEntity, ringSize, inputSize, inputCapacity, viewCapacity,
+            rules.deltaCount);
         clientsById.put(peer.id(), c);
         clients.add(c);
     }
@@ -367,13 +371,14 @@ public final class SyncServer {
                     c.seenEpoch[s] = epoch;
                 } else if (d2 <= enter2 || d == ownDense) {
                     if (s < 0) {
+                        if (!c.canTakeSlot()) {
+                            continue;
+                        }
                         s = c.newSlot(e);
                         denseSlot[d] = s;
                         denseSlotStamp[d] = slotStamp;
                     } else {
-                        c.state[s] = ClientView.ENTERING;
-                        c.ackedTick[s] = 0;
-                        c.enterSeq[s] = c.nextSeq;
+                        c.reenter(s);
                     }
                     c.seenEpoch[s] = epoch;
                 } else {
@@ -385,15 +390,15 @@ public final class SyncServer {
         c.ownedSlot = -1;
         if (ownDense >= 0) {
             int s = denseSlotStamp[ownDense] == slotStamp ? denseSlot[ownDense] : -1;
-            if (s < 0) {
+            if (s < 0 && c.canTakeSlot()) {
                 s = c.newSlot(c.owned);
-            } else if (c.state[s] == ClientView.LEAVING) {
-                c.state[s] = ClientView.ENTERING;
-                c.ackedTick[s] = 0;
-                c.enterSeq[s] = c.nextSeq;
+            } else if (s >= 0 && c.state[s] == ClientView.LEAVING) {
+                c.reenter(s);
             }
-            c.seenEpoch[s] = epoch;
-            c.ownedSlot = s;
+            if (s >= 0) {
+                c.seenEpoch[s] = epoch;
+                c.ownedSlot = s;
+            }
         }
         for (int s = 0; s < c.slotHigh; s++) {
             final byte st = c.state[s];
@@ -418,11 +423,20 @@ public final class SyncServer {
         int entityCount = 0;
         int removedCount = 0;
 
+        // the common base and, with one, the delta widths (chosen from what the previous snapshot's deltas needed)
+        final int commonBase = c.lastAckedSeq != 0 && seq - c.lastAckedSeq < EntityCodec.MAX_GAMMA - 1 ? c.lastAckedSeq : 0;
+        if (commonBase != 0) {
+            codec.chooseWidths(c.widthCounts, c.widths);
+            codec.writeWidths(bits, c.widths);
+        }
+
         // the owned entity, always, in full
         final int ownDense = c.owned == EntityIds.NONE ? -1 : dense(c.owned);
-        if (ownDense >= 0) {
-            codec.write(bits, true, c.owned, denseMask[ownDense] & rules.allMask, denseChunk[ownDense], denseRow[ownDense]);
-            record.add(c.owned, ClientView.ITEM_FULL, c.ownedSlot);
+        if (ownDense >= 0 && c.ownedSlot >= 0) {
+            final int mask = denseMask[ownDense] & rules.allMask;
+            codec.writeId(bits, true, c.ownedSlot, c.owned, mask, denseChunk[ownDense], denseRow[ownDense], record.values,
+                record.nextValues());
+            record.add(c.owned, ClientView.ITEM_FULL, c.ownedSlot, mask);
             entityCount++;
         }
 
@@ -472,22 +486,26 @@ public final class SyncServer {
             candidates[candidateCount++] = s;
         }
 
-        // everything, if it fits the byte budget (the usual case: no sort); else highest priority first
+        // everything, if it fits the byte budget (the usual case: no sort), in slot order; else the highest priority
+        // first: chosen with each slot record's gap taken as its largest (slot + 1), then written in slot order
         final int fixedBytes = SNAPSHOT_OVERHEAD_BYTES + removedCount * 8;
         final int startMark = bits.bitPosition();
         final int startRecords = record.count;
         final int startEntities = entityCount;
         boolean allFit = true;
+        int previousSlot = -1;
         for (int k = 0; k < candidateCount; k++) {
             final int s = (int) candidates[k];
-            final int d = candidateDense[k];
-            final boolean full = c.state[s] == ClientView.ENTERING;
-            codec.write(bits, full, c.handle[s], candidateMask[k], denseChunk[d], denseRow[d]);
+            writeRecord(c, s, candidateDense[k], candidateMask[k], s - previousSlot, seq, commonBase, record);
+            if (c.state[s] != ClientView.ENTERING) {
+                previousSlot = s;
+            }
             if (fixedBytes + bits.byteLength() > bytesPerTick || entityCount == 0xFFFF) {
                 allFit = false;
                 break;
             }
-            record.add(c.handle[s], full ? ClientView.ITEM_FULL : ClientView.ITEM_DELTA, s);
+            record.add(c.handle[s], c.state[s] == ClientView.ENTERING ? ClientView.ITEM_FULL : ClientView.ITEM_DELTA, s,
+                candidateMask[k]);
             entityCount++;
         }
         if (allFit) {
@@ -503,19 +521,32 @@ public final class SyncServer {
                 candidates[k] = ((long) Float.floatToRawIntBits(c.priority[s]) << 32) | s;
             }
             Arrays.sort(candidates, 0, candidateCount);
+            int chosen = 0;
             for (int k = candidateCount - 1; k >= 0; k--) {
                 final int s = (int) candidates[k];
-                final long e = c.handle[s];
-                final int d = dense(e);
-                final boolean full = c.state[s] == ClientView.ENTERING;
-                final int mask = full ? denseMask[d] & visibleMask(c, e) : changedMask(c, s, d);
+                final int d = dense(c.handle[s]);
+                final int mask = recordMask(c, s, d);
                 final int mark = bits.bitPosition();
-                codec.write(bits, full, e, mask, denseChunk[d], denseRow[d]);
-                if (fixedBytes + bits.byteLength() > bytesPerTick || entityCount == 0xFFFF) {
+                writeRecord(c, s, d, mask, s + 1, seq, commonBase, record);
+                if (fixedBytes + bits.byteLength() > bytesPerTick || entityCount + chosen == 0xFFFF) {
                     bits.rewind(mark);
                     break;
                 }
-                record.add(e, full ? ClientView.ITEM_FULL : ClientView.ITEM_DELTA, s);
+                candidateDense[chosen++] = s;
+            }
+            bits.rewind(startMark);
+            Arrays.sort(candidateDense, 0, chosen);
+            previousSlot = -1;
+            for (int k = 0; k < chosen; k++) {
+                final int s = candidateDense[k];
+                final int d = dense(c.handle[s]);
+                final int mask = recordMask(c, s, d);
+                final boolean full = c.state[s] == ClientView.ENTERING;
+                writeRecord(c, s, d, mask, s - previousSlot, seq, commonBase, record);
+                if (!full) {
+                    previousSlot = s;
+                }
+                record.add(c.handle[s], full ? ClientView.ITEM_FULL : ClientView.ITEM_DELTA, s, mask);
                 c.priority[s] = 0f;
                 entityCount++;
             }
@@ -523,19 +554,25 @@ public final class SyncServer {
 
         final FlatBufferBuilder b = envelope.begin(SyncMessageTypes.SNAPSHOT);
         final int entitiesVec = b.createByteVector(bits.array(), 0, bits.byteLength());
-        Snapshot.startRemovedVector(b, removedCount);
-        for (int i = removedCount - 1; i >= 0; i--) {
-            b.addLong(removed[i]);
+        int removedVec = 0;
+        if (removedCount > 0) {
+            Snapshot.startRemovedVector(b, removedCount);
+            for (int i = removedCount - 1; i >= 0; i--) {
+                b.addLong(removed[i]);
+            }
+            removedVec = b.endVector();
         }
-        final int removedVec = b.endVector();
         Snapshot.startSnapshot(b);
         Snapshot.addServerNanos(b, now);
         Snapshot.addOwned(b, ownDense >= 0 ? c.owned : EntityIds.NONE);
-        Snapshot.addRemoved(b, removedVec);
+        if (removedCount > 0) {
+            Snapshot.addRemoved(b, removedVec);
+        }
         Snapshot.addEntities(b, entitiesVec);
         Snapshot.addSeq(b, seq);
         Snapshot.addServerTick(b, baselineTick);
         Snapshot.addInputAck(b, c.lastAppliedInput);
+        Snapshot.addBase(b, commonBase);
         Snapshot.addEntityCount(b, entityCount);
         final ByteBuffer msg = envelope.finish(Snapshot.endSnapshot(b));
         final int length = msg.remaining();
@@ -544,6 +581,30 @@ public final class SyncServer {
         if (c.peer.send(msg, Delivery.DROPPABLE)) {
             bytesSent += length;
             snapshotsSent++;
+        }
+    }
+
+    /** An entering slot's full mask, else its changed components. */
+    private int recordMask(final ClientView c, final int s, final int d) {
+        return c.state[s] == ClientView.ENTERING ? denseMask[d] & visibleMask(c, c.handle[s]) : changedMask(c, s, d);
+    }
+
+    /**
+     * Writes slot {@code s}'s record: an id record if it is entering, else a slot record {@code gap} after the previous
+     * one, against its base when the client still has it. Its delta fields' values go to the record's next item.
+     */
+    private void writeRecord(final ClientView c, final int s, final int d, final int mask, final int gap, final int seq,
+        final int commonBase, final ClientView.Record record) {
+        final int out = record.nextValues();
+        if (c.state[s] == ClientView.ENTERING) {
+            codec.writeId(bits, true, s, c.handle[s], mask, denseChunk[d], denseRow[d], record.values, out);
+        } else {
+            final int baseCode = c.baseCode(s, seq, commonBase);
+            final int priorGap = baseCode == EntityCodec.BASE_NONE ? 0 : c.priorGap(s, mask, seq);
+            final int at = s * c.baseStride;
+            codec.writeSlot(bits, gap, baseCode, seq - c.bases[at + ClientView.BASE_SEQ], priorGap, mask, denseChunk[d],
+                denseRow[d], c.bases, at + c.baseValues, at + c.priorValues, c.bases[at + ClientView.BASE_MASK], record.values,
+                out, c.widths, c.widthCounts);
         }
     }
 
@@ -577,6 +638,9 @@ public final class SyncServer {
             return;
         }
         r.acked = true;
+        if (c.lastAckedSeq == 0 || seq - c.lastAckedSeq > 0) {
+            c.lastAckedSeq = seq;
+        }
         for (int i = 0; i < r.count; i++) {
             final int s = r.slots[i];
             if (c.handle[s] != r.entities[i]) {
@@ -588,11 +652,23 @@ public final class SyncServer {
                     if ((st == ClientView.ENTERING || st == ClientView.VISIBLE) && seq - c.enterSeq[s] >= 0) {
                         c.state[s] = ClientView.VISIBLE;
                         c.ackedTick[s] = Math.max(c.ackedTick[s], r.tick);
+                        final int at = s * c.baseStride;
+                        if (c.bases[at + ClientView.BASE_SEQ] == 0 || seq - c.bases[at + ClientView.BASE_SEQ] > 0) {
+                            c.shiftBase(s, seq);
+                            c.bases[at + ClientView.BASE_MASK] = r.masks[i];
+                            System.arraycopy(r.values, i * r.width, c.bases, at + c.baseValues, c.deltaWidth);
+                        }
                     }
                     break;
                 case ClientView.ITEM_DELTA:
                     if (st == ClientView.VISIBLE && seq - c.enterSeq[s] >= 0) {
                         c.ackedTick[s] = Math.max(c.ackedTick[s], r.tick);
+                        final int at = s * c.baseStride;
+                        if (c.bases[at + ClientView.BASE_SEQ] != 0 && seq - c.bases[at + ClientView.BASE_SEQ] > 0) {
+                            c.shiftBase(s, seq);
+                            c.bases[at + ClientView.BASE_MASK] |= r.masks[i];
+                            codec.overlay(r.masks[i], r.values, i * r.width, c.bases, at + c.baseValues);
+                        }
                     }
                     break;
                 default:
@@ -808,8 +884,10 @@ public final class SyncServer {
         /**
          * Entities a client is expected to have in view at most: its tables (view slots, the slot index, each of its
          * {@code snapshotRing} remembered snapshots) start at this size, so a zone whose views stay within it never
-         * grows them while running (they still grow past it, by doubling). Memory: about
-         * {@code value * (37 + 13 * snapshotRing)} bytes per client.
+         * grows them while running (they still grow past it, by doubling, up to 65,536 slots: entities beyond that
+         * do not enter). Memory: about {@code value * (53 + 8 * d + (17 + 4 * d) * snapshotRing)} bytes per client,
+         * {@code d} being the number of bounded-float and angle fields of the rules (the values each snapshot
+         * sent are kept until acknowledged: they become the base of the next deltas).
          *
          * @param value in [8, 65536]; 64 by default
          * @return this

@@ -12,6 +12,22 @@
  *   <li>{@link org.mmosdk.sync.SyncMessageTypes}: type ids 0x0300–0x03FF and the wire schema {@code sync.fbs}.</li>
  * </ul>
  *
+ * <p>Snapshot wire format ({@code Snapshot} in {@code sync.fbs}, type 0x0300): a FlatBuffers table (sequence number,
+ * server time, own entity, input ack, the common base, removed entity ids — absent when none) around one bit-packed
+ * stream of entity records laid out by the shared rules. An entity entering a client's view travels as an <em>id
+ * record</em> (its id, the client's view slot it is bound to, every visible component in absolute quantized values);
+ * while it stays, its changes travel as <em>slot records</em>: the slot as a gap from the previous slot record's
+ * (Elias gamma), the base (an earlier snapshot the client acknowledged that carried this slot: usually the snapshot's
+ * common base, one bit), optionally a prior base (the acknowledged base before it), the changed components' mask,
+ * and each bounded float or angle as a zigzag delta from the base's value — or, with a prior base, from the base's
+ * value extrapolated linearly from the prior's — in the snapshot's common width for that field (chosen from the
+ * previous snapshot's deltas) or behind a length prefix (absolute when large). The client keeps the quantized values
+ * of the last 16 records of each slot, so any acknowledged base the server names is still there; the server names
+ * none (absolute values) when more records than that were sent since. Loss, reordering and duplication stay harmless: every base is
+ * acknowledged, and a snapshot older than the newest applied one is dropped. The bit layout is specified in
+ * {@code EntityCodec}; every read is bounds-checked and a snapshot is decoded and checked whole before anything is
+ * applied (a malformed one closes the peer).
+ *
  * <p>Threads: a {@code SyncServer} belongs to the zone thread that owns its world — every method and the message
  * handlers it registers run there (dispatch the zone's inbox on that thread). A {@code SyncClient} belongs to the
  * thread that owns its mirror world. {@code ReplicationRules} are immutable and shared freely. Nothing here touches

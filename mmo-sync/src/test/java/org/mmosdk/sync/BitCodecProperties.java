@@ -69,6 +69,42 @@ class BitCodecProperties {
     }
 
     @Property(tries = 300)
+    void gammaCodesRoundTripAndAreAsShortAsSaid(@ForAll @Size(max = 40) final int[] raw) {
+        final BitWriter w = new BitWriter(4);
+        int expectedBits = 0;
+        final int[] values = new int[raw.length];
+        for (int i = 0; i < raw.length; i++) {
+            values[i] = 1 + Math.floorMod(raw[i], EntityCodec.MAX_GAMMA - 1);
+            w.writeGamma(values[i]);
+            expectedBits += 2 * (31 - Integer.numberOfLeadingZeros(values[i])) + 1;
+        }
+        assertThat(w.bitPosition()).isEqualTo(expectedBits);
+        final BitReader r = readerOf(w);
+        for (final int v : values) {
+            int zeros = 0;
+            while (r.read(1) == 0) {
+                zeros++;
+            }
+            assertThat((int) ((1L << zeros) | r.read(zeros))).isEqualTo(v);
+        }
+        assertThat(r.failed()).isFalse();
+    }
+
+    @Property(tries = 1000)
+    void extrapolationStaysInTheFieldsRange(@ForAll @IntRange(min = 1, max = 31) final int bits, @ForAll final int b,
+        @ForAll final int p, @ForAll @IntRange(min = 1, max = 1 << 20) final int age,
+        @ForAll @IntRange(min = 1, max = 1 << 20) final int gap, @ForAll final boolean angle) {
+        final long mask = (1L << bits) - 1;
+        final long base = b & mask;
+        final long prior = p & mask;
+        final long x = EntityCodec.predict(base, prior, age, gap, bits, angle);
+        assertThat(x).isBetween(0L, mask);
+        if (!angle && base == prior) {
+            assertThat(x).isEqualTo(base);
+        }
+    }
+
+    @Property(tries = 300)
     void zigzagRoundTrips(@ForAll final long v) {
         assertThat(EntityCodec.unzigzag(EntityCodec.zigzag(v))).isEqualTo(v);
     }

@@ -96,6 +96,54 @@ class DecoderFuzzTest {
         assertThat(rejectedByVerifier + rejectedByDecoder).isPositive();
     }
 
+    /**
+     * The slot-record paths (slots bound by earlier id records, value deltas against remembered bases, the common
+     * base): a fresh client replays a real prefix of the run, so its slot table and history are the real ones, then
+     * gets the next snapshot mutated (or its base field changed). It is applied or rejected whole; a rejected one
+     * leaves the mirror as it was, and the unmutated snapshots all apply.
+     */
+    @Test
+    void mutatedSlotRecordsAgainstARealHistoryAreAppliedOrRejectedWhole() {
+        final List<byte[]> corpus = capturedSnapshots();
+        final SplittableRandom rng = new SplittableRandom(123);
+        int ok = 0;
+        int rejected = 0;
+        long deltas = 0;
+        for (int i = 0; i < 1500; i++) {
+            final World mirror = World.builder().components(SyncMessageTypesHolder.TYPES).build();
+            final SimPeer[] link = new SimNetwork(i, new org.mmosdk.core.time.VirtualClock()).connect(1, 2, LinkConditions.lan());
+            final SyncClient client = SyncClient.builder(mirror, SyncSim.RULES, link[1]).build();
+            final MessageDispatcher<Peer> d = client.registerHandlers(MessageRegistry.<Peer>builder()).build().newDispatcher();
+            final int upTo = 1 + rng.nextInt(corpus.size() - 1);
+            for (int j = 0; j < upTo; j++) {
+                final byte[] real = corpus.get(j);
+                assertThat(d.dispatch(link[1], ByteBuffer.wrap(real).order(ByteOrder.LITTLE_ENDIAN), 0, real.length))
+                    .isEqualTo(WireError.OK);
+            }
+            assertThat(client.snapshotsRejected()).isZero();
+            deltas += client.deltaRecordsApplied();
+            final byte[] b = corpus.get(upTo).clone();
+            mutate(b, rng);
+            final long hashBefore = mirror.stateHash();
+            final int entitiesBefore = mirror.entityCount();
+            final int rc = d.dispatch(link[1], ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN), 0, b.length);
+            assertThat(rc).as(d.lastError()).isNotEqualTo(WireError.HANDLER_FAILED);
+            if (client.snapshotsRejected() > 0) {
+                rejected++;
+                assertThat(link[1].isOpen()).isFalse();
+                assertThat(mirror.entityCount()).isEqualTo(entitiesBefore);
+                assertThat(mirror.stateHash()).isEqualTo(hashBefore);
+            } else if (rc == WireError.OK) {
+                ok++;
+            }
+        }
+        System.out.printf("slot-record fuzz: %d applied, %d rejected by the decoder; %d delta records in the prefixes%n",
+            ok, rejected, deltas);
+        assertThat(deltas).isPositive();
+        assertThat(rejected).isPositive();
+        assertThat(ok).isPositive();
+    }
+
     @Test
     void randomAcksAndInputsNeverBreakTheServer() {
         final SyncSim sim = new SyncSim(12, 2, 100, LinkConditions.lan(), 2000);

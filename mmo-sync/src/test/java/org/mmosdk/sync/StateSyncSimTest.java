@@ -23,6 +23,41 @@ class StateSyncSimTest {
         }
     }
 
+    /**
+     * Value deltas under loss, reordering and duplication: slot records are decoded against bases (and extrapolations
+     * from a prior base) the client remembers, and once the link heals every mirrored field equals the server's quantized value exactly (not merely
+     * within quantization error).
+     */
+    @Test
+    void valueDeltasConvergeExactlyToTheQuantizedStateAfterLoss() {
+        final SyncSim sim = new SyncSim(21, 4, 300, BAD, 4000);
+        sim.churn = true;
+        sim.run(300);
+        assertThat(sim.net.dropped()).isPositive();
+        settle(sim);
+        assertConverged(sim);
+        for (final SyncSim.Client c : sim.clients) {
+            assertThat(c.sync.deltaRecordsApplied()).isPositive();
+            assertThat(c.sync.extrapolatedRecordsApplied()).isPositive();
+            assertThat(c.sync.snapshotsRejected()).isZero();
+            assertThat(sim.exactMismatch(c)).as("client %s", c.atClient.id()).isNull();
+        }
+    }
+
+    /** A lossy link with long ack delays: bases fall out of the client's history and records go absolute. */
+    @Test
+    void basesOlderThanTheHistoryFallBackToAbsoluteValues() {
+        final SyncSim sim = new SyncSim(22, 2, 200,
+            LinkConditions.internet().withLoss(0.6).withReorder(0.3), 4000);
+        sim.run(300);
+        settle(sim);
+        assertConverged(sim);
+        for (final SyncSim.Client c : sim.clients) {
+            assertThat(c.sync.snapshotsRejected()).isZero();
+            assertThat(sim.exactMismatch(c)).isNull();
+        }
+    }
+
     @Test
     void mirrorsConvergeOnAPerfectLink() {
         final SyncSim sim = new SyncSim(1, 4, 200, LinkConditions.lan(), 4000);

@@ -237,6 +237,49 @@ final class SyncSim {
         return null;
     }
 
+    /**
+     * Checks that every mirrored entity's replicated floats equal the server's values quantized and dequantized as the
+     * client does, bit for bit.
+     *
+     * @return null if they do, else what differs
+     */
+    String exactMismatch(final Client c) {
+        final List<Long> all = new ArrayList<>(npcs);
+        for (final Client o : clients) {
+            all.add(o.player);
+        }
+        for (final long e : all) {
+            final long m = c.sync.mirrorOf(e);
+            if (m == EntityIds.NONE) {
+                continue;
+            }
+            for (final FloatField f : new FloatField[] {X, Y, YAW}) {
+                final int k = flatIndex(f);
+                final float expected;
+                if (RULES.flatEncoding[k] == ReplicationRules.ANGLE) {
+                    expected = EntityCodec.dequantizeAngle(EntityCodec.quantizeAngle(server.get(e, f), RULES.flatInverseStep[k],
+                        RULES.flatBits[k]), RULES.flatStep[k]);
+                } else {
+                    expected = EntityCodec.dequantize(EntityCodec.quantize(server.get(e, f), RULES.flatMin[k], RULES.flatMax[k],
+                        RULES.flatInverseStep[k]), RULES.flatMin[k], RULES.flatStep[k]);
+                }
+                if (Float.floatToRawIntBits(c.mirror.get(m, f)) != Float.floatToRawIntBits(expected)) {
+                    return "entity " + e + " " + f + " mirrored " + c.mirror.get(m, f) + ", quantized server value " + expected;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static int flatIndex(final FloatField f) {
+        for (int k = 0; k < RULES.flatField.length; k++) {
+            if (RULES.flatField[k] == f) {
+                return k;
+            }
+        }
+        throw new IllegalArgumentException(f.toString());
+    }
+
     long mirrorsHash() {
         long h = 17;
         for (final Client c : clients) {

@@ -20,8 +20,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * Server -> client (type id 0x0300), sent droppable. Entities entering (full), changed since the client's
- * acknowledged baseline (delta), the client's own entity (always), and entities that left (ids).
+ * Server -> client (type id 0x0300), sent droppable. Entities entering (full, with their id and view slot), changed
+ * since the client's acknowledged baseline (by slot, values as deltas), the client's own entity (always, full), and
+ * entities that left (ids; the vector is absent when none did).
  */
 @SuppressWarnings("unused")
 public final class Snapshot extends Table {
@@ -65,7 +66,8 @@ public final class Snapshot extends Table {
   public ByteBuffer removedAsByteBuffer() { return __vector_as_bytebuffer(16, 8); }
   public ByteBuffer removedInByteBuffer(ByteBuffer _bb) { return __vector_in_bytebuffer(_bb, 16, 8); }
   /**
-   * bit-packed entity records (see org.mmosdk.sync.BitWriter)
+   * bit-packed entity records: id records for entities entering, slot records (value deltas against an
+   * acknowledged base) for the rest (see org.mmosdk.sync.EntityCodec)
    */
   public int entities(int j) { int o = __offset(18); return o != 0 ? bb.get(__vector(o) + j * 1) & 0xFF : 0; }
   public int entitiesLength() { int o = __offset(18); return o != 0 ? __vector_len(o) : 0; }
@@ -73,6 +75,10 @@ public final class Snapshot extends Table {
   public ByteVector entitiesVector(ByteVector obj) { int o = __offset(18); return o != 0 ? obj.__assign(__vector(o), bb) : null; }
   public ByteBuffer entitiesAsByteBuffer() { return __vector_as_bytebuffer(18, 1); }
   public ByteBuffer entitiesInByteBuffer(ByteBuffer _bb) { return __vector_in_bytebuffer(_bb, 18, 1); }
+  /**
+   * the common base of slot records: the newest snapshot the server had an ack for when it built this one, 0 for none
+   */
+  public long base() { int o = __offset(20); return o != 0 ? (long)bb.getInt(o + bb_pos) & 0xFFFFFFFFL : 0L; }
 
   public static int createSnapshot(FlatBufferBuilder builder,
       long seq,
@@ -82,10 +88,12 @@ public final class Snapshot extends Table {
       long inputAck,
       int entityCount,
       int removedOffset,
-      int entitiesOffset) {
-    builder.startTable(8);
+      int entitiesOffset,
+      long base) {
+    builder.startTable(9);
     Snapshot.addOwned(builder, owned);
     Snapshot.addServerNanos(builder, serverNanos);
+    Snapshot.addBase(builder, base);
     Snapshot.addEntities(builder, entitiesOffset);
     Snapshot.addRemoved(builder, removedOffset);
     Snapshot.addInputAck(builder, inputAck);
@@ -95,7 +103,7 @@ public final class Snapshot extends Table {
     return Snapshot.endSnapshot(builder);
   }
 
-  public static void startSnapshot(FlatBufferBuilder builder) { builder.startTable(8); }
+  public static void startSnapshot(FlatBufferBuilder builder) { builder.startTable(9); }
   public static void addSeq(FlatBufferBuilder builder, long seq) { builder.addInt(0, (int) seq, (int) 0L); }
   public static void addServerTick(FlatBufferBuilder builder, long serverTick) { builder.addInt(1, (int) serverTick, (int) 0L); }
   public static void addServerNanos(FlatBufferBuilder builder, long serverNanos) { builder.addLong(2, serverNanos, 0L); }
@@ -109,6 +117,7 @@ public final class Snapshot extends Table {
   public static int createEntitiesVector(FlatBufferBuilder builder, byte[] data) { return builder.createByteVector(data); }
   public static int createEntitiesVector(FlatBufferBuilder builder, ByteBuffer data) { return builder.createByteVector(data); }
   public static void startEntitiesVector(FlatBufferBuilder builder, int numElems) { builder.startVector(1, numElems, 1); }
+  public static void addBase(FlatBufferBuilder builder, long base) { builder.addInt(8, (int) base, (int) 0L); }
   public static int endSnapshot(FlatBufferBuilder builder) {
     int o = builder.endTable();
     return o;
