@@ -69,14 +69,7 @@ public final class EntitySerializer {
                 for (final Field f : t.fields) {
                     final Object column = chunk.columns[a.columnOfField[f.globalId]];
                     final long bits = f.kind.bits(column, row);
-                    switch (f.kind.bytes()) {
-                        case 1 -> out.put((byte) bits);
-                        case 2 -> out.putShort((short) bits);
-                        case 4 -> out.putInt((int) bits);
-                        case 8 -> out.putLong(bits);
-                        default -> {
-                        }
-                    }
+                    f.kind.put(out, bits);
                 }
             }
         }
@@ -199,13 +192,7 @@ public final class EntitySerializer {
             for (int k = 0; k < n; k++) {
                 in.position(valueStart[k]);
                 for (final Field f : types[k].fields) {
-                    final long bits = switch (f.kind.bytes()) {
-                        case 1 -> in.get();
-                        case 2 -> in.getShort();
-                        case 4 -> in.getInt();
-                        case 8 -> in.getLong();
-                        default -> 0;
-                    };
+                    final long bits = f.kind.get(in);
                     if (f.kind != FieldKind.REF) {
                         world.setBits(entity, f, bits);
                     }

@@ -105,6 +105,29 @@ public enum FieldKind {
         };
     }
 
+    /** Writes a value's {@link #bits} form in {@link #bytes()} little-endian bytes (nothing for object fields). */
+    void put(final java.nio.ByteBuffer out, final long bits) {
+        switch (bytes()) {
+            case 1 -> out.put((byte) bits);
+            case 2 -> out.putShort((short) bits);
+            case 4 -> out.putInt((int) bits);
+            case 8 -> out.putLong(bits);
+            default -> {
+            }
+        }
+    }
+
+    /** Reads what {@link #put} wrote: a value's {@link #bits} form (0 for object fields, which write nothing). */
+    long get(final java.nio.ByteBuffer in) {
+        return switch (bytes()) {
+            case 1 -> in.get();
+            case 2 -> in.getShort();
+            case 4 -> in.getInt();
+            case 8 -> in.getLong();
+            default -> 0;
+        };
+    }
+
     /** Sets a value from its {@link #bits} form. */
     void setBits(final Object column, final int row, final long bits) {
         switch (this) {

@@ -91,14 +91,7 @@ public final class WorldSerializer {
                     out.putLong(chunk.entities[row]);
                     for (int col = 0; col < kinds.length; col++) {
                         final long bits = kinds[col].bits(chunk.columns[col], row);
-                        switch (kinds[col].bytes()) {
-                            case 1 -> out.put((byte) bits);
-                            case 2 -> out.putShort((short) bits);
-                            case 4 -> out.putInt((int) bits);
-                            case 8 -> out.putLong(bits);
-                            default -> {
-                            }
-                        }
+                        kinds[col].put(out, bits);
                     }
                 }
             }
@@ -308,13 +301,7 @@ public final class WorldSerializer {
                 chunk.entities[row] = entity;
                 for (int col = 0; col < columns; col++) {
                     final FieldKind kind = fields[col].kind;
-                    final long bits = switch (kind.bytes()) {
-                        case 1 -> in.get();
-                        case 2 -> in.getShort();
-                        case 4 -> in.getInt();
-                        case 8 -> in.getLong();
-                        default -> 0;
-                    };
+                    final long bits = kind.get(in);
                     if (kind != FieldKind.REF) {
                         kind.setBits(chunk.columns[target[col]], row, bits);
                     }

@@ -197,6 +197,24 @@ final class EntityCodec {
         }
     }
 
+    private static final long VARINT35_VALUE = (1L << 35) - 1;
+
+    /**
+     * A varint of at most 5 bytes from the low bits of {@code w} (the stream's next 64 bits): its value in the low 35
+     * bits and the number of bits it took in bits 56 and up; -1 if it runs past 5 bytes.
+     */
+    private static long varint35(final long w) {
+        long value = 0;
+        for (int g = 0; g < 5; g++) {
+            final long b = (w >>> (8 * g)) & 0xFF;
+            value |= (b & 0x7F) << (7 * g);
+            if (b < 0x80) {
+                return value | ((long) (8 * (g + 1)) << 56);
+            }
+        }
+        return -1;
+    }
+
     /**
      * The value a delta is taken from when the record names a prior base: the base's value extrapolated linearly from
      * the prior base's ({@code gap} snapshots earlier) to this snapshot ({@code age} after the base), in integer steps
@@ -457,37 +475,20 @@ final class EntityCodec {
                     return false;
                 }
                 pos += gammaBits(slotPlusOne);
-                w = BitReader.peek(a, base, len, r, pos);
-                long index = 0;
-                int used = 0;
-                for (int g = 0; ; g++) {
-                    if (g == 5) {
-                        return false;
-                    }
-                    final long b = w & 0xFF;
-                    w >>>= 8;
-                    used += 8;
-                    index |= (b & 0x7F) << (7 * g);
-                    if (b < 0x80) {
-                        break;
-                    }
+                long vi = varint35(BitReader.peek(a, base, len, r, pos));
+                if (vi < 0) {
+                    return false;
                 }
-                pos += used;
+                final long index = vi & VARINT35_VALUE;
+                pos += (int) (vi >>> 56);
                 w = BitReader.peek(a, base, len, r, pos);
-                long generation = 0;
-                used = 0;
-                for (int g = 0; ; g++) {
-                    if (g == 5) {
-                        return false;
-                    }
-                    final long b = w & 0xFF;
-                    w >>>= 8;
-                    used += 8;
-                    generation |= (b & 0x7F) << (7 * g);
-                    if (b < 0x80) {
-                        break;
-                    }
+                vi = varint35(w);
+                if (vi < 0) {
+                    return false;
                 }
+                final long generation = vi & VARINT35_VALUE;
+                int used = (int) (vi >>> 56);
+                w >>>= used;
                 if (used + n > 57) {
                     pos += used;
                     w = BitReader.peek(a, base, len, r, pos);

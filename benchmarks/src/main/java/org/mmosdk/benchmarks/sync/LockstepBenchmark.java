@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 
 import com.google.flatbuffers.FlatBufferBuilder;
-import org.mmosdk.core.peer.Delivery;
 import org.mmosdk.core.peer.Peer;
 import org.mmosdk.core.time.VirtualClock;
 import org.mmosdk.core.wire.EnvelopeWriter;
@@ -156,47 +155,5 @@ public class LockstepBenchmark {
         LockstepInput.addInputs(b, vec);
         LockstepInput.addCount(b, count);
         return writer.finish(LockstepInput.endLockstepInput(b));
-    }
-
-    /** A player's connection: counts what the room sends it. */
-    static final class CountingPeer implements Peer {
-        private final long id;
-        long bytes;
-        long messages;
-
-        CountingPeer(final long id) {
-            this.id = id;
-        }
-
-        @Override
-        public long id() {
-            return id;
-        }
-
-        @Override
-        public boolean send(final ByteBuffer envelope, final Delivery delivery) {
-            bytes += envelope.remaining();
-            messages++;
-            return true;
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public long rttNanos() {
-            return -1;
-        }
-
-        @Override
-        public boolean isOpen() {
-            return true;
-        }
-
-        @Override
-        public void close(final int code, final String reason) {
-            throw new IllegalStateException("closed: " + code + " " + reason);
-        }
     }
 }

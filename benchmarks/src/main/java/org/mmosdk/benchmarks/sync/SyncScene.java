@@ -256,18 +256,15 @@ final class SyncScene {
      * A client's connection as the server sees it: counts snapshot bytes and records, and remembers each snapshot's
      * sequence number for the ack that comes back {@code lag} ticks later.
      */
-    static final class BenchPeer implements Peer {
-        private final long id;
+    static final class BenchPeer extends CountingPeer {
         private final int[] pendingSeq;
         private final int[] pendingTick;
         private final Snapshot snapshot = new Snapshot();
-        long bytes;
         long records;
-        long messages;
         int lastRecords;
 
         BenchPeer(final long id, final int lag) {
-            this.id = id;
+            super(id);
             this.pendingSeq = new int[lag];
             this.pendingTick = new int[lag];
         }
@@ -288,15 +285,9 @@ final class SyncScene {
         }
 
         @Override
-        public long id() {
-            return id;
-        }
-
-        @Override
         public boolean send(final ByteBuffer envelope, final Delivery delivery) {
             final int p = envelope.position();
-            bytes += envelope.remaining();
-            messages++;
+            super.send(envelope, delivery);
             envelope.position(p + 2);
             Snapshot.getRootAsSnapshot(envelope, snapshot);
             envelope.position(p);
@@ -307,25 +298,6 @@ final class SyncScene {
             pendingSeq[i] = (int) snapshot.seq();
             pendingTick[i] = now;
             return true;
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public long rttNanos() {
-            return -1;
-        }
-
-        @Override
-        public boolean isOpen() {
-            return true;
-        }
-
-        @Override
-        public void close(final int code, final String reason) {
-            throw new IllegalStateException("closed: " + code + " " + reason);
         }
     }
 }
