@@ -89,6 +89,16 @@ final class EntityCodec {
      */
     void writeId(final BitWriter w, final boolean isFull, final int slot, final long entity, final int componentMask,
         final Chunk chunk, final int row, final int[] out, final int outOff) {
+        writeId(w, isFull, slot, entity, componentMask, chunk, row, null, 0, out, outOff);
+    }
+
+    /**
+     * {@link #writeId(BitWriter, boolean, int, long, int, Chunk, int, int[], int)} with the entity's delta fields
+     * already quantized ({@link #quantizeAll}) in {@code q} at {@code qOff + delta index}; {@code q} null: quantized
+     * here.
+     */
+    void writeId(final BitWriter w, final boolean isFull, final int slot, final long entity, final int componentMask,
+        final Chunk chunk, final int row, final int[] q, final int qOff, final int[] out, final int outOff) {
         w.write(isFull ? 3 : 1, 2);
         w.writeGamma(slot + 1);
         w.writeVarint(EntityIds.index(entity) & 0xFFFFFFFFL);
@@ -100,7 +110,26 @@ final class EntityCodec {
                 continue;
             }
             for (int k = first[c], end = first[c + 1]; k < end; k++) {
-                writeField(w, k, chunk, row, out, outOff);
+                writeField(w, k, chunk, row, q, qOff, out, outOff);
+            }
+        }
+    }
+
+    /**
+     * Quantizes the delta fields (bounded floats and angles) of the components in {@code componentMask} of a row into
+     * {@code q} at {@code qOff + delta index}: what the write methods send, computed once per entity per tick instead
+     * of once per client that sees it.
+     */
+    void quantizeAll(final int componentMask, final Chunk chunk, final int row, final int[] q, final int qOff) {
+        final ReplicationRules r = rules;
+        final int[] first = r.firstField;
+        for (int bitsLeft = componentMask; bitsLeft != 0; bitsLeft &= bitsLeft - 1) {
+            final int c = Integer.numberOfTrailingZeros(bitsLeft);
+            for (int k = first[c], end = first[c + 1]; k < end; k++) {
+                final int di = r.flatDelta[k];
+                if (di >= 0) {
+                    q[qOff + di] = (int) quantized(k, chunk, row);
+                }
             }
         }
     }
@@ -111,8 +140,9 @@ final class EntityCodec {
      * {@code priorGap} &gt; 0) and {@code baseMask} its components (a field of a component not in it goes absolute).
      */
     void writeSlot(final BitWriter w, final int gap, final int baseCode, final int age, final int priorGap,
-        final int componentMask, final Chunk chunk, final int row, final int[] base, final int baseOff, final int priorOff,
-        final int baseMask, final int[] out, final int outOff, final int[] widths, final int[] widthCounts) {
+        final int componentMask, final Chunk chunk, final int row, final int[] qs, final int qOff, final int[] base,
+        final int baseOff, final int priorOff, final int baseMask, final int[] out, final int outOff, final int[] widths,
+        final int[] widthCounts) {
         // the header gathered in one word in the usual case: [0][gamma(gap)][1: common base][1 1: prior 1 before][mask]
         final int n = 31 - Integer.numberOfLeadingZeros(gap);
         long h = ((((long) gap & ((1L << n) - 1)) << (n + 1)) | (1L << n)) << 1;
@@ -156,11 +186,11 @@ final class EntityCodec {
             for (int k = first[c], end = first[c + 1]; k < end; k++) {
                 final int di = r.flatDelta[k];
                 if (di < 0) {
-                    writeField(w, k, chunk, row, out, outOff);
+                    writeField(w, k, chunk, row, null, 0, out, outOff);
                     continue;
                 }
                 final int bits = r.flatBits[k];
-                final long q = quantized(k, chunk, row);
+                final long q = qs != null ? qs[qOff + di] : quantized(k, chunk, row);
                 if (out != null) {
                     out[outOff + di] = (int) q;
                 }
@@ -258,14 +288,19 @@ final class EntityCodec {
             final int bits = r.flatBits[k];
             final int prefix = r.flatDeltaPrefix[k];
             final int at = di * WIDTH_BUCKETS;
+            // widths above the largest one used cannot cost less than it: search [0, top] only
+            int top = bits;
+            while (top > 0 && counts[at + top] == 0) {
+                top--;
+            }
             long outside = 0;
-            for (int len = 0; len <= bits; len++) {
+            for (int len = 0; len <= top; len++) {
                 outside += (long) counts[at + len] * (1 + prefix + (len == 0 ? 0 : len < bits ? len - 1 : bits));
             }
             long inside = 0;
             long best = Long.MAX_VALUE;
             int bestWidth = 0;
-            for (int width = 0; width < bits; width++) {
+            for (int width = 0, end = Math.min(top + 1, bits); width < end; width++) {
                 final int c = counts[at + width];
                 inside += c;
                 outside -= (long) c * (1 + prefix + (width == 0 ? 0 : width - 1));
@@ -276,7 +311,7 @@ final class EntityCodec {
                 }
             }
             widths[di] = bestWidth;
-            java.util.Arrays.fill(counts, at, at + WIDTH_BUCKETS, 0);
+            java.util.Arrays.fill(counts, at, at + top + 1, 0);
         }
     }
 
@@ -287,14 +322,14 @@ final class EntityCodec {
             : quantize(v, r.flatMin[k], r.flatMax[k], r.flatInverseStep[k]);
     }
 
-    private void writeField(final BitWriter w, final int k, final Chunk chunk, final int row, final int[] out,
-        final int outOff) {
+    private void writeField(final BitWriter w, final int k, final Chunk chunk, final int row, final int[] qs,
+        final int qOff, final int[] out, final int outOff) {
         final ReplicationRules r = rules;
         final Field field = r.flatField[k];
         switch (r.flatEncoding[k]) {
             case ReplicationRules.RANGE_FLOAT:
             case ReplicationRules.ANGLE: {
-                final long q = quantized(k, chunk, row);
+                final long q = qs != null ? qs[qOff + r.flatDelta[k]] : quantized(k, chunk, row);
                 if (out != null) {
                     out[outOff + r.flatDelta[k]] = (int) q;
                 }
@@ -333,10 +368,14 @@ final class EntityCodec {
         return quantize(value, min, max, ((1L << bits) - 1) / ((double) max - min));
     }
 
-    /** A bounded float in steps of {@code 1 / inverseStep} from {@code min}, clamped (NaN is min). */
+    /**
+     * A bounded float in steps of {@code 1 / inverseStep} from {@code min}, clamped (NaN is min). The offset from
+     * {@code min} is taken in double: in float it rounds to the float's ulp (up to 1.5e-5 at 200), which pushed the
+     * error past half a step.
+     */
     static long quantize(final float value, final float min, final float max, final double inverseStep) {
         final float v = value != value ? min : Math.max(min, Math.min(max, value));
-        return Math.round((double) (v - min) * inverseStep);
+        return Math.round(((double) v - min) * inverseStep);
     }
 
     static float dequantize(final long q, final float min, final float max, final int bits) {

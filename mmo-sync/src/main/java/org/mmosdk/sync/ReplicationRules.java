@@ -236,7 +236,8 @@ public final class ReplicationRules {
     }
 
     /**
-     * The largest error a field's quantization introduces (half a step for bounded floats and angles, 0 otherwise).
+     * The largest error a field's quantization introduces (half a step for bounded floats and angles, 0 otherwise), to
+     * which the client's dequantized float adds at most half its own ulp ({@code Math.ulp(value) / 2}) in rounding.
      *
      * @param field a replicated float field
      * @return the error bound in the field's unit

@@ -3,9 +3,10 @@ package org.mmosdk.sync;
 import java.util.Arrays;
 
 /**
- * A uniform grid rebuilt every tick: entities are bucketed by cell (an open-addressing table from cell key to the
- * head of a linked list through {@code next}), and a radius query visits only the cells the circle overlaps. Cost:
- * O(entities) to rebuild plus O(cells in range + entities in them) per query. Allocation-free once grown.
+ * A uniform grid rebuilt every tick: entities are added ({@link #add}), then bucketed by cell ({@link #build}: an
+ * open-addressing table from cell key to a run of a cell-sorted copy of the positions, filled by a counting sort), and
+ * a radius query visits only the cells the circle overlaps, scanning each cell's run in order. Cost: O(entities) to
+ * rebuild plus O(cells in range + entities in them) per query. Allocation-free once grown.
  */
 final class SpatialGrid {
     private final float cellSize;
@@ -14,11 +15,21 @@ final class SpatialGrid {
     private int count;
     private float[] xs = new float[256];
     private float[] ys = new float[256];
-    private int[] next = new int[256];
+    /** Per entity, its cell's slot in the table. */
+    private int[] slotOf = new int[256];
+    /** The positions sorted by cell, and the dense index of each. */
+    private float[] sortedXs = new float[256];
+    private float[] sortedYs = new float[256];
+    private int[] sortedIndex = new int[256];
 
     private long[] keys = new long[512];
-    private int[] heads = new int[512];
+    /** Per slot: entities in the cell while adding; after {@link #build}, the end of its run. */
+    private int[] ends = new int[512];
+    /** Per slot, after {@link #build}: the start of its run. */
+    private int[] starts = new int[512];
     private int[] epochs = new int[512];
+    private int[] usedSlots = new int[512];
+    private int usedCount;
     private int epoch = 1;
     private int tableMask = 511;
 
@@ -34,11 +45,14 @@ final class SpatialGrid {
     /** Starts a rebuild for about {@code expected} entities. */
     void clear(final int expected) {
         count = 0;
+        usedCount = 0;
         if (expected * 2 > keys.length) {
             final int size = Integer.highestOneBit(Math.max(512, expected * 4 - 1)) << 1;
             keys = new long[size];
-            heads = new int[size];
+            ends = new int[size];
+            starts = new int[size];
             epochs = new int[size];
+            usedSlots = new int[size];
             tableMask = size - 1;
             epoch = 1;
         } else if (++epoch == 0) {
@@ -51,9 +65,13 @@ final class SpatialGrid {
     int add(final float x, final float y) {
         final int i = count++;
         if (i == xs.length) {
-            xs = Arrays.copyOf(xs, i * 2);
-            ys = Arrays.copyOf(ys, i * 2);
-            next = Arrays.copyOf(next, i * 2);
+            final int n = i * 2;
+            xs = Arrays.copyOf(xs, n);
+            ys = Arrays.copyOf(ys, n);
+            slotOf = Arrays.copyOf(slotOf, n);
+            sortedXs = new float[n];
+            sortedYs = new float[n];
+            sortedIndex = new int[n];
         }
         xs[i] = x;
         ys[i] = y;
@@ -65,11 +83,29 @@ final class SpatialGrid {
         if (epochs[slot] != epoch) {
             epochs[slot] = epoch;
             keys[slot] = key;
-            heads[slot] = -1;
+            ends[slot] = 0;
+            usedSlots[usedCount++] = slot;
         }
-        next[i] = heads[slot];
-        heads[slot] = i;
+        ends[slot]++;
+        slotOf[i] = slot;
         return i;
+    }
+
+    /** Ends a rebuild: sorts the entities added by cell (a counting sort), so that queries scan runs. */
+    void build() {
+        int at = 0;
+        for (int u = 0; u < usedCount; u++) {
+            final int slot = usedSlots[u];
+            starts[slot] = at;
+            at += ends[slot];
+            ends[slot] = starts[slot];
+        }
+        for (int i = 0; i < count; i++) {
+            final int p = ends[slotOf[i]]++;
+            sortedXs[p] = xs[i];
+            sortedYs[p] = ys[i];
+            sortedIndex[p] = i;
+        }
     }
 
     int count() {
@@ -85,7 +121,7 @@ final class SpatialGrid {
     }
 
     /**
-     * Collects the dense indices of the entities within {@code radius} of (x, y).
+     * Collects the dense indices of the entities within {@code radius} of (x, y) (after {@link #build}).
      *
      * @param out at least {@link #count()} long
      * @return how many were written
@@ -96,6 +132,9 @@ final class SpatialGrid {
         final int cx1 = cell(x + radius);
         final int cy0 = cell(y - radius);
         final int cy1 = cell(y + radius);
+        final float[] sx = sortedXs;
+        final float[] sy = sortedYs;
+        final int[] index = sortedIndex;
         int n = 0;
         for (long cx = cx0; cx <= cx1; cx++) {
             for (long cy = cy0; cy <= cy1; cy++) {
@@ -107,11 +146,11 @@ final class SpatialGrid {
                 if (epochs[slot] != epoch) {
                     continue;
                 }
-                for (int i = heads[slot]; i >= 0; i = next[i]) {
-                    final float dx = xs[i] - x;
-                    final float dy = ys[i] - y;
+                for (int p = starts[slot], end = ends[slot]; p < end; p++) {
+                    final float dx = sx[p] - x;
+                    final float dy = sy[p] - y;
                     if (dx * dx + dy * dy <= r2) {
-                        out[n++] = i;
+                        out[n++] = index[p];
                     }
                 }
             }

@@ -62,6 +62,8 @@ public final class SyncServer {
     private final Clock clock;
     private final float viewRadius;
     private final float hysteresis;
+    private final int interestInterval;
+    private int updates;
     private final int bytesPerTick;
     private final int ringSize;
     private final int viewCapacity;
@@ -88,6 +90,10 @@ public final class SyncServer {
     private int[] denseMask = new int[256];
     private int[] denseTicks;
     private int[] denseOfIndex = new int[256];
+    /** Per dense entity, its delta fields quantized ({@code deltaWidth} each), once {@link #denseQDone} says so. */
+    private int[] denseQ;
+    private boolean[] denseQDone = new boolean[256];
+    private final int deltaWidth;
     private int[] queryOut = new int[256];
     private int[] denseSlot = new int[256];
     private int[] denseSlotStamp = new int[256];
@@ -117,6 +123,7 @@ public final class SyncServer {
         this.clock = b.clock;
         this.viewRadius = b.viewRadius;
         this.hysteresis = b.hysteresis;
+        this.interestInterval = b.interestInterval;
         this.bytesPerTick = b.bytesPerTick;
         this.ringSize = b.snapshotRing;
         this.viewCapacity = b.viewCapacity;
@@ -130,6 +137,8 @@ public final class SyncServer {
         this.codec = new EntityCodec(rules);
         this.componentCount = rules.components.length;
         this.denseTicks = new int[256 * componentCount];
+        this.deltaWidth = Math.max(1, rules.deltaCount);
+        this.denseQ = new int[256 * deltaWidth];
     }
 
     /**
@@ -170,6 +179,7 @@ public final class SyncServer {
         }
         final ClientView c = new ClientView(peer, ownedEntity, ringSize, inputSize, inputCapacity, viewCapacity,
             rules.deltaCount);
+        c.interestPhase = clients.size() % interestInterval;
         clientsById.put(peer.id(), c);
         clients.add(c);
     }
@@ -192,7 +202,9 @@ public final class SyncServer {
      * @param entity its new entity, or {@link EntityIds#NONE}
      */
     public void setOwned(final Peer peer, final long entity) {
-        client(peer).owned = entity;
+        final ClientView c = client(peer);
+        c.owned = entity;
+        c.interestDue = true;
     }
 
     /**
@@ -204,6 +216,7 @@ public final class SyncServer {
      */
     public void setViewpoint(final Peer peer, final float x, final float y) {
         final ClientView c = client(peer);
+        c.interestDue |= !c.hasViewpoint;
         c.hasViewpoint = true;
         c.viewX = x;
         c.viewY = y;
@@ -263,12 +276,16 @@ public final class SyncServer {
         epoch++;
         final int baselineTick = world.tick() - 1;
         final long now = clock.nanoTime();
+        final int phase = updates++ % interestInterval;
         for (int i = 0, n = clients.size(); i < n; i++) {
             final ClientView c = clients.get(i);
             if (!c.peer.isOpen()) {
                 continue;
             }
-            updateInterest(c);
+            if (c.interestDue || c.interestPhase == phase) {
+                c.interestDue = false;
+                updateInterest(c);
+            }
             sendSnapshot(c, baselineTick, now);
         }
     }
@@ -279,6 +296,7 @@ public final class SyncServer {
         denseCount = 0;
         grid.clear(world.entityCount());
         replicated.forEachChunk(collect);
+        grid.build();
         if (queryOut.length < denseCount) {
             queryOut = new int[denseCount * 2];
             denseSlot = new int[denseCount * 2];
@@ -307,12 +325,15 @@ public final class SyncServer {
                 denseRow = Arrays.copyOf(denseRow, m);
                 denseMask = Arrays.copyOf(denseMask, m);
                 denseTicks = Arrays.copyOf(denseTicks, m * componentCount);
+                denseQ = Arrays.copyOf(denseQ, m * deltaWidth);
+                denseQDone = Arrays.copyOf(denseQDone, m);
             }
             final long e = entities[row];
             denseHandle[d] = e;
             denseChunk[d] = chunk;
             denseRow[d] = row;
             denseMask[d] = present;
+            denseQDone[d] = false;
             final int base = d * componentCount;
             for (int c = 0; c < componentCount; c++) {
                 denseTicks[base + c] = (present & (1 << c)) != 0 ? chunk.changeTick(rules.components[c], row) : 0;
@@ -434,8 +455,8 @@ public final class SyncServer {
         final int ownDense = c.owned == EntityIds.NONE ? -1 : dense(c.owned);
         if (ownDense >= 0 && c.ownedSlot >= 0) {
             final int mask = denseMask[ownDense] & rules.allMask;
-            codec.writeId(bits, true, c.ownedSlot, c.owned, mask, denseChunk[ownDense], denseRow[ownDense], record.values,
-                record.nextValues());
+            codec.writeId(bits, true, c.ownedSlot, c.owned, mask, denseChunk[ownDense], denseRow[ownDense],
+                denseQ, quantized(ownDense), record.values, record.nextValues());
             record.add(c.owned, ClientView.ITEM_FULL, c.ownedSlot, mask);
             entityCount++;
         }
@@ -468,6 +489,16 @@ public final class SyncServer {
             }
             final int d = dense(e);
             if (d < 0) {
+                // gone from the world (or no longer replicated) since this client's last interest update: leaves now
+                c.state[s] = ClientView.LEAVING;
+                c.leaveSeq[s] = seq;
+                if (removedCount < MAX_REMOVED) {
+                    if (removedCount == removed.length) {
+                        removed = Arrays.copyOf(removed, removedCount * 2);
+                    }
+                    removed[removedCount++] = e;
+                    record.add(e, ClientView.ITEM_LEAVE, s);
+                }
                 continue;
             }
             final int mask;
@@ -596,16 +627,30 @@ public final class SyncServer {
     private void writeRecord(final ClientView c, final int s, final int d, final int mask, final int gap, final int seq,
         final int commonBase, final ClientView.Record record) {
         final int out = record.nextValues();
+        final int q = quantized(d);
         if (c.state[s] == ClientView.ENTERING) {
-            codec.writeId(bits, true, s, c.handle[s], mask, denseChunk[d], denseRow[d], record.values, out);
+            codec.writeId(bits, true, s, c.handle[s], mask, denseChunk[d], denseRow[d], denseQ, q, record.values, out);
         } else {
             final int baseCode = c.baseCode(s, seq, commonBase);
             final int priorGap = baseCode == EntityCodec.BASE_NONE ? 0 : c.priorGap(s, mask, seq);
             final int at = s * c.baseStride;
             codec.writeSlot(bits, gap, baseCode, seq - c.bases[at + ClientView.BASE_SEQ], priorGap, mask, denseChunk[d],
-                denseRow[d], c.bases, at + c.baseValues, at + c.priorValues, c.bases[at + ClientView.BASE_MASK], record.values,
-                out, c.widths, c.widthCounts);
+                denseRow[d], denseQ, q, c.bases, at + c.baseValues, at + c.priorValues, c.bases[at + ClientView.BASE_MASK],
+                record.values, out, c.widths, c.widthCounts);
         }
+    }
+
+    /**
+     * The offset in {@link #denseQ} of dense entity {@code d}'s quantized delta fields, quantized at its first use in
+     * this tick (once per entity, not once per client that sees it).
+     */
+    private int quantized(final int d) {
+        final int at = d * deltaWidth;
+        if (!denseQDone[d]) {
+            codec.quantizeAll(denseMask[d], denseChunk[d], denseRow[d], denseQ, at);
+            denseQDone[d] = true;
+        }
+        return at;
     }
 
     private int changedMask(final ClientView c, final int s, final int d) {
@@ -788,6 +833,7 @@ public final class SyncServer {
         private float cellSize = 32f;
         private float viewRadius = 64f;
         private float hysteresis = 8f;
+        private int interestInterval = 1;
         private int bytesPerTick = 1400;
         private int snapshotRing = 32;
         private int viewCapacity = 64;
@@ -836,6 +882,25 @@ public final class SyncServer {
                 throw new IllegalArgumentException("viewRadius must be > 0 and finite, was " + value);
             }
             this.viewRadius = value;
+            return this;
+        }
+
+        /**
+         * Updates each client's visible set every {@code ticks} ticks instead of every tick, clients spread evenly
+         * over the ticks (snapshots still go out every tick). Cuts the interest cost per tick by that factor; the price:
+         * an entity coming into range appears up to {@code ticks - 1} ticks late, and one going out of range (beyond
+         * the view radius plus the hysteresis) leaves up to as late. A despawned entity leaves at once, a new client
+         * or owner change is updated at the next tick. Keep {@code ticks} x the fastest closing speed per tick well
+         * under the {@link #hysteresis}.
+         *
+         * @param ticks in [1, 64]; 1 (every tick) by default
+         * @return this
+         */
+        public Builder interestInterval(final int ticks) {
+            if (ticks < 1 || ticks > 64) {
+                throw new IllegalArgumentException("interestInterval must be in [1, 64] ticks, was " + ticks);
+            }
+            this.interestInterval = ticks;
             return this;
         }
 

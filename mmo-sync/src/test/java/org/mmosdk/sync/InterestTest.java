@@ -43,6 +43,62 @@ class InterestTest {
         assertThat(c.mirror.isAlive(m)).isFalse();
     }
 
+    /**
+     * With an interest interval of 4 ticks an entity coming into range is in view within 4 ticks (not necessarily at
+     * once), one going out of range leaves within 4, and a destroyed one leaves at the next tick.
+     */
+    @Test
+    void anInterestIntervalDelaysEnterAndLeaveByAtMostItsTicks() {
+        final SyncSim sim = new SyncSim(25, 1, 0, LinkConditions.lan(), 4000, 4);
+        sim.npcsMove = false;
+        sim.playersMove = false;
+        final SyncSim.Client c = sim.clients.get(0);
+        final float px = sim.server.get(c.player, SyncSim.X);
+        final float py = sim.server.get(c.player, SyncSim.Y);
+        sim.run(8);
+        assertThat(sim.sync.visibleCount(c.atServer)).isEqualTo(1);
+        int maxEnter = 0;
+        int maxLeave = 0;
+        int minLeave = Integer.MAX_VALUE;
+        for (int trial = 0; trial < 8; trial++) {
+            final long npc = sim.server.create(sim.npcArchetype);
+            sim.server.set(npc, SyncSim.Y, py);
+            sim.server.set(npc, SyncSim.X, px + 10);
+            int enter = 0;
+            while (sim.sync.visibleCount(c.atServer) == 1) {
+                sim.tick();
+                enter++;
+                assertThat(enter).isLessThanOrEqualTo(4);
+            }
+            maxEnter = Math.max(maxEnter, enter);
+            sim.run(trial % 3);
+            sim.server.set(npc, SyncSim.X, px + 100);
+            int leave = 0;
+            while (sim.sync.visibleCount(c.atServer) == 2) {
+                sim.tick();
+                leave++;
+                assertThat(leave).isLessThanOrEqualTo(12);   // leaving, then freed when acked
+            }
+            maxLeave = Math.max(maxLeave, leave);
+            minLeave = Math.min(minLeave, leave);
+            sim.server.set(npc, SyncSim.X, px + 10);
+            while (sim.sync.visibleCount(c.atServer) == 1) {
+                sim.tick();
+            }
+            sim.run(3);
+            final long m = c.sync.mirrorOf(npc);
+            assertThat(m).isNotEqualTo(EntityIds.NONE);
+            sim.server.destroy(npc);
+            sim.run(1);
+            assertThat(sim.sync.visibleCount(c.atServer)).isEqualTo(2);   // leaving: told in this tick's snapshot
+            sim.run(4);
+            assertThat(sim.sync.visibleCount(c.atServer)).isEqualTo(1);
+            assertThat(c.mirror.isAlive(m)).isFalse();
+        }
+        assertThat(maxEnter).as("some entries waited for the client's interest tick").isGreaterThan(1);
+        assertThat(maxLeave - minLeave).as("leaves wait at most 3 ticks for the interest tick").isBetween(1, 3);
+    }
+
     @Test
     void ownerOnlyComponentsReachOnlyTheOwner() {
         final SyncSim sim = new SyncSim(22, 2, 0, LinkConditions.lan(), 4000);

@@ -34,7 +34,7 @@ public class CubesBenchmark {
     static final int ACK_LAG = 6;
 
     static SyncScene scene(final long seed) {
-        return new SyncScene(CUBES, MOVING, SIDE, VIEW_RADIUS, 1, false, HZ, SPEED, ACK_LAG, 1024, seed);
+        return new SyncScene(CUBES, MOVING, SIDE, VIEW_RADIUS, 1, false, HZ, SPEED, ACK_LAG, 1024, seed, 1);
     }
 
     /** The scene in steady state. */

@@ -31,7 +31,7 @@ public final class SyncBandwidthReport {
             CrowdBenchmark.VIEW_RADIUS, true, 10);
         scene("crowd variant (not the issue's scenario): 1,000 players, 10% of them walking, 20 Hz",
             new SyncScene(CrowdBenchmark.PLAYERS, CrowdBenchmark.PLAYERS / 10, CrowdBenchmark.SIDE, CrowdBenchmark.VIEW_RADIUS,
-                CrowdBenchmark.PLAYERS, true, CrowdBenchmark.HZ, CrowdBenchmark.SPEED, CrowdBenchmark.ACK_LAG, 256, 7),
+                CrowdBenchmark.PLAYERS, true, CrowdBenchmark.HZ, CrowdBenchmark.SPEED, CrowdBenchmark.ACK_LAG, 256, 7, 1),
             CrowdBenchmark.HZ, seconds, CrowdBenchmark.VIEW_RADIUS, true, 10);
         scene("cubes: 901 entities, 10% moving, 60 Hz, 1 client seeing all", CubesBenchmark.scene(11), CubesBenchmark.HZ,
             seconds, CubesBenchmark.VIEW_RADIUS, false, 1);

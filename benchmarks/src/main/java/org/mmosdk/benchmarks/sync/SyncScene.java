@@ -91,9 +91,11 @@ final class SyncScene {
      * @param ackLag ticks from a snapshot to its ack, at least 1
      * @param viewCapacity the server's per-client table size (above the most a client sees, so nothing grows)
      * @param seed the random seed
+     * @param interestInterval ticks between a client's interest updates ({@code SyncServer.Builder.interestInterval})
      */
     SyncScene(final int entityCount, final int walking, final float side, final float viewRadius, final int clientCount,
-        final boolean owned, final int hz, final float speed, final int ackLag, final int viewCapacity, final long seed) {
+        final boolean owned, final int hz, final float speed, final int ackLag, final int viewCapacity, final long seed,
+        final int interestInterval) {
         this.rng = new SplittableRandom(seed);
         this.half = side / 2;
         this.step = speed / hz;
@@ -112,7 +114,7 @@ final class SyncScene {
             entities[i] = e;
         }
         server = SyncServer.builder(world, RULES).clock(clock).viewRadius(viewRadius).cellSize(viewRadius / 2)
-            .hysteresis(8).bytesPerTick(262_144).viewCapacity(viewCapacity).build();
+            .hysteresis(8).bytesPerTick(262_144).viewCapacity(viewCapacity).interestInterval(interestInterval).build();
         inbox = server.registerHandlers(MessageRegistry.<Peer>builder()).build().newDispatcher();
         peers = new BenchPeer[clientCount];
         for (int i = 0; i < clientCount; i++) {
