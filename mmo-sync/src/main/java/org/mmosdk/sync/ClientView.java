@@ -77,6 +77,9 @@ final class ClientView {
 
     // ------------------------------------------------------------------ sent snapshots
     int nextSeq = 1;
+    /** Snapshots acknowledged since the last update, not yet applied (each seq once: its record is marked acked). */
+    int[] pendingAcks = new int[4];
+    int pendingAckCount;
     final Record[] ring;
     final int ringMask;
     int lastSnapshotBytes;
@@ -211,6 +214,13 @@ final class ClientView {
             b[at + priorValues + i] = b[at + baseValues + i];
         }
         b[at + BASE_SEQ] = seq;
+    }
+
+    void queueAck(final int seq) {
+        if (pendingAckCount == pendingAcks.length) {
+            pendingAcks = Arrays.copyOf(pendingAcks, pendingAckCount * 2);   // at most the ring's size
+        }
+        pendingAcks[pendingAckCount++] = seq;
     }
 
     void freeSlot(final int s) {

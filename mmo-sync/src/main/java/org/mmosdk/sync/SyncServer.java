@@ -282,6 +282,10 @@ public final class SyncServer {
             if (!c.peer.isOpen()) {
                 continue;
             }
+            for (int k = 0; k < c.pendingAckCount; k++) {
+                applyAck(c, c.pendingAcks[k]);
+            }
+            c.pendingAckCount = 0;
             if (c.interestDue || c.interestPhase == phase) {
                 c.interestDue = false;
                 updateInterest(c);
@@ -683,44 +687,68 @@ public final class SyncServer {
             return;
         }
         r.acked = true;
+        // applied in update(), just before this client's next snapshot: its view is then in the cache for both
+        c.queueAck(seq);
+    }
+
+    /** Moves the baselines of every entity the acknowledged snapshot {@code seq} carried (its record is in the ring). */
+    private void applyAck(final ClientView c, final int seq) {
+        final ClientView.Record r = c.ring[seq & c.ringMask];
         if (c.lastAckedSeq == 0 || seq - c.lastAckedSeq > 0) {
             c.lastAckedSeq = seq;
         }
-        for (int i = 0; i < r.count; i++) {
-            final int s = r.slots[i];
-            if (c.handle[s] != r.entities[i]) {
+        // the view's and the record's arrays in locals: the loop below is one of the zone's hottest
+        final long[] handles = c.handle;
+        final byte[] states = c.state;
+        final int[] enterSeqs = c.enterSeq;
+        final int[] ackedTicks = c.ackedTick;
+        final int[] bases = c.bases;
+        final int stride = c.baseStride;
+        final int baseValues = c.baseValues;
+        final int width = c.deltaWidth;
+        final int[] slots = r.slots;
+        final long[] entities = r.entities;
+        final byte[] kinds = r.kinds;
+        final int[] masks = r.masks;
+        final int[] values = r.values;
+        final int tick = r.tick;
+        for (int i = 0, n = r.count; i < n; i++) {
+            final int s = slots[i];
+            if (handles[s] != entities[i]) {
                 continue;   // freed since (and perhaps reused): this item no longer applies
             }
-            final byte st = c.state[s];
-            switch (r.kinds[i]) {
-                case ClientView.ITEM_FULL:
-                    if ((st == ClientView.ENTERING || st == ClientView.VISIBLE) && seq - c.enterSeq[s] >= 0) {
-                        c.state[s] = ClientView.VISIBLE;
-                        c.ackedTick[s] = Math.max(c.ackedTick[s], r.tick);
-                        final int at = s * c.baseStride;
-                        if (c.bases[at + ClientView.BASE_SEQ] == 0 || seq - c.bases[at + ClientView.BASE_SEQ] > 0) {
-                            c.shiftBase(s, seq);
-                            c.bases[at + ClientView.BASE_MASK] = r.masks[i];
-                            System.arraycopy(r.values, i * r.width, c.bases, at + c.baseValues, c.deltaWidth);
-                        }
-                    }
-                    break;
-                case ClientView.ITEM_DELTA:
-                    if (st == ClientView.VISIBLE && seq - c.enterSeq[s] >= 0) {
-                        c.ackedTick[s] = Math.max(c.ackedTick[s], r.tick);
-                        final int at = s * c.baseStride;
-                        if (c.bases[at + ClientView.BASE_SEQ] != 0 && seq - c.bases[at + ClientView.BASE_SEQ] > 0) {
-                            c.shiftBase(s, seq);
-                            c.bases[at + ClientView.BASE_MASK] |= r.masks[i];
-                            codec.overlay(r.masks[i], r.values, i * r.width, c.bases, at + c.baseValues);
-                        }
-                    }
-                    break;
-                default:
-                    if (st == ClientView.LEAVING && seq - c.leaveSeq[s] >= 0) {
-                        c.freeSlot(s);
-                    }
-                    break;
+            final byte st = states[s];
+            final byte kind = kinds[i];
+            if (kind == ClientView.ITEM_LEAVE) {
+                if (st == ClientView.LEAVING && seq - c.leaveSeq[s] >= 0) {
+                    c.freeSlot(s);
+                }
+                continue;
+            }
+            final boolean full = kind == ClientView.ITEM_FULL;
+            if (full ? st != ClientView.ENTERING && st != ClientView.VISIBLE : st != ClientView.VISIBLE) {
+                continue;
+            }
+            if (seq - enterSeqs[s] < 0) {
+                continue;   // sent before the entity last entered the view
+            }
+            if (full) {
+                states[s] = ClientView.VISIBLE;
+            }
+            if (tick - ackedTicks[s] > 0) {
+                ackedTicks[s] = tick;
+            }
+            final int at = s * stride;
+            final int baseSeq = bases[at + ClientView.BASE_SEQ];
+            if (full ? baseSeq == 0 || seq - baseSeq > 0 : baseSeq != 0 && seq - baseSeq > 0) {
+                c.shiftBase(s, seq);
+                if (full) {
+                    bases[at + ClientView.BASE_MASK] = masks[i];
+                    System.arraycopy(values, i * width, bases, at + baseValues, width);
+                } else {
+                    bases[at + ClientView.BASE_MASK] |= masks[i];
+                    codec.overlay(masks[i], values, i * width, bases, at + baseValues);
+                }
             }
         }
     }
