@@ -83,6 +83,8 @@ final class ClientView {
     final Record[] ring;
     final int ringMask;
     int lastSnapshotBytes;
+    /** Whether the last snapshot left records out for the byte budget (the next one starts with the priority pass). */
+    boolean overBudget;
 
     // ------------------------------------------------------------------ inputs
     final byte[] inputs;
