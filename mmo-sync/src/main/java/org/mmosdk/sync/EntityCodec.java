@@ -345,9 +345,95 @@ final class EntityCodec {
             case ReplicationRules.BOOL:
                 w.writeBool(chunk.bools((BoolField) field)[row]);
                 break;
+            case ReplicationRules.QUATERNION: {
+                final FloatField[] q = r.flatQuaternion[k];
+                w.write(packQuaternion(chunk.floats(q[0])[row], chunk.floats(q[1])[row], chunk.floats(q[2])[row],
+                    chunk.floats(q[3])[row], r.flatBits[k], r.flatInverseStep[k]), r.flatFixedBits[k]);
+                break;
+            }
             default:
                 w.writeVarint(zigzag(integral(field, chunk, row)));
                 break;
+        }
+    }
+
+    /**
+     * Smallest three: {@code [index of the largest |component|: 2 bits][the other three, in x y z w order, each in bits
+     * bits: 2^(bits-1) - 1 + round(v / step), v in [-1/√2, 1/√2]]}, of the normalized quaternion negated if its largest component is negative. A zero or
+     * non-finite quaternion goes as the identity.
+     */
+    static long packQuaternion(final float x, final float y, final float z, final float w, final int bits,
+        final double inverseStep) {
+        double qx = x;
+        double qy = y;
+        double qz = z;
+        double qw = w;
+        final double norm = Math.sqrt(qx * qx + qy * qy + qz * qz + qw * qw);
+        if (!(norm > 1e-12) || Double.isInfinite(norm)) {
+            qx = 0;
+            qy = 0;
+            qz = 0;
+            qw = 1;
+        } else {
+            qx /= norm;
+            qy /= norm;
+            qz /= norm;
+            qw /= norm;
+        }
+        int largest = 0;
+        double big = Math.abs(qx);
+        if (Math.abs(qy) > big) {
+            largest = 1;
+            big = Math.abs(qy);
+        }
+        if (Math.abs(qz) > big) {
+            largest = 2;
+            big = Math.abs(qz);
+        }
+        if (Math.abs(qw) > big) {
+            largest = 3;
+        }
+        final double sign = (largest == 0 ? qx : largest == 1 ? qy : largest == 2 ? qz : qw) < 0 ? -1 : 1;
+        long packed = largest;
+        int shift = 2;
+        final long centre = (1L << (bits - 1)) - 1;
+        for (int i = 0; i < 4; i++) {
+            if (i == largest) {
+                continue;
+            }
+            final double v = sign * (i == 0 ? qx : i == 1 ? qy : i == 2 ? qz : qw);
+            final long q = centre + Math.max(-centre, Math.min(centre, Math.round(v * inverseStep)));
+            packed |= q << shift;
+            shift += bits;
+        }
+        return packed;
+    }
+
+    /** The quaternion {@link #packQuaternion} packed, into {@code out[0..3]} (x y z w; unit length). */
+    static void unpackQuaternion(final long packed, final int bits, final double step, final float[] out) {
+        final int largest = (int) (packed & 3);
+        final long mask = (1L << bits) - 1;
+        final long centre = (1L << (bits - 1)) - 1;
+        double sum = 0;
+        int shift = 2;
+        for (int i = 0; i < 4; i++) {
+            if (i == largest) {
+                continue;
+            }
+            final double v = (((packed >>> shift) & mask) - centre) * step;
+            out[i] = (float) v;
+            sum += v * v;
+            shift += bits;
+        }
+        if (sum > 1) {
+            // not from a unit quaternion (the server never sends this): scaled back to unit length, largest 0
+            final float scale = (float) (1 / Math.sqrt(sum));
+            for (int i = 0; i < 4; i++) {
+                out[i] *= scale;
+            }
+            out[largest] = 0f;
+        } else {
+            out[largest] = (float) Math.sqrt(1 - sum);
         }
     }
 
@@ -822,6 +908,8 @@ final class EntityCodec {
     /**
      * Writes record {@code i}'s decoded fields into {@code world} (the entity must hold the mask's components).
      */
+    private final float[] quaternionScratch = new float[4];
+
     void apply(final int i, final World world, final long entity) {
         final ReplicationRules q = rules;
         final int[] first = q.firstField;
@@ -848,6 +936,15 @@ final class EntityCodec {
                     case ReplicationRules.BOOL:
                         world.set(entity, (BoolField) field, x != 0);
                         break;
+                    case ReplicationRules.QUATERNION: {
+                        final float[] xyzw = quaternionScratch;
+                        unpackQuaternion(x, q.flatBits[k], q.flatStep[k], xyzw);
+                        final FloatField[] fs = q.flatQuaternion[k];
+                        for (int j = 0; j < 4; j++) {
+                            world.set(entity, fs[j], xyzw[j]);
+                        }
+                        break;
+                    }
                     default:
                         setIntegral(world, entity, field, x);
                         break;

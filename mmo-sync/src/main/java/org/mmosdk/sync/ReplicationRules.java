@@ -29,7 +29,8 @@ import org.mmosdk.ecs.FloatField;
  * }</pre>
  *
  * <p>Field encodings: float raw (32 bits), bounded float (n bits over [min, max], clamped), angle (n bits over a
- * turn, radians), int/long/short/byte as zigzag varints, double raw, boolean 1 bit. Object fields do not replicate;
+ * turn, radians), four floats as a unit quaternion (smallest three: 2 + 3n bits), int/long/short/byte as zigzag
+ * varints, double raw, boolean 1 bit. Object fields do not replicate;
  * a component with one is rejected.
  */
 public final class ReplicationRules {
@@ -39,6 +40,10 @@ public final class ReplicationRules {
     static final byte VARINT = 3;
     static final byte RAW_DOUBLE = 4;
     static final byte BOOL = 5;
+    /** A unit quaternion in smallest-three form, carried by the first (in field order) of its four fields. */
+    static final byte QUATERNION = 6;
+    /** The other three fields of a quaternion: no entry of their own in the flat layout. */
+    static final byte QUATERNION_PART = 7;
 
     /** Most replicated components (the per-entity component mask is one int). */
     public static final int MAX_COMPONENTS = 30;
@@ -78,6 +83,8 @@ public final class ReplicationRules {
     final int[] flatDelta;
     /** Width of a delta field's length prefix: enough bits for the numbers 0 to the field's width. */
     final int[] flatDeltaPrefix;
+    /** Per flat field, for a {@link #QUATERNION}: its x, y, z, w fields. */
+    final FloatField[][] flatQuaternion;
     /** How many fields are sent as deltas (the width of a baseline, in ints). */
     final int deltaCount;
     /** Component c's delta fields are delta indices [firstDelta[c], firstDelta[c + 1]). */
@@ -147,9 +154,12 @@ public final class ReplicationRules {
         int total = 0;
         for (int c = 0; c < n; c++) {
             firstField[c] = total;
-            total += fields[c].length;
+            for (int f = 0; f < fields[c].length; f++) {
+                total += encoding[c][f] == QUATERNION_PART ? 0 : 1;
+            }
         }
         firstField[n] = total;
+        flatQuaternion = new FloatField[total][];
         flatField = new Field[total];
         flatEncoding = new byte[total];
         flatBits = new int[total];
@@ -162,15 +172,21 @@ public final class ReplicationRules {
         flatDeltaPrefix = new int[total];
         int deltas = 0;
         for (int c = 0; c < n; c++) {
-            for (int f = 0; f < fields[c].length; f++) {
-                final int k = firstField[c] + f;
+            for (int f = 0, k = firstField[c]; f < fields[c].length; f++) {
+                if (encoding[c][f] == QUATERNION_PART) {
+                    continue;
+                }
+                if (encoding[c][f] == QUATERNION) {
+                    flatQuaternion[k] = b.quaternions.get(fields[c][f]);
+                }
                 flatField[k] = fields[c][f];
                 flatEncoding[k] = encoding[c][f];
                 flatBits[k] = bits[c][f];
                 flatMin[k] = min[c][f];
                 flatMax[k] = max[c][f];
                 flatFixedBits[k] = encoding[c][f] == RANGE_FLOAT || encoding[c][f] == ANGLE ? bits[c][f]
-                    : encoding[c][f] == RAW_FLOAT ? 32 : encoding[c][f] == BOOL ? 1 : 0;
+                    : encoding[c][f] == RAW_FLOAT ? 32 : encoding[c][f] == BOOL ? 1
+                    : encoding[c][f] == QUATERNION ? 2 + 3 * bits[c][f] : 0;
                 if (encoding[c][f] == RANGE_FLOAT) {
                     final double steps = (double) ((1L << bits[c][f]) - 1);
                     flatStep[k] = ((double) max[c][f] - min[c][f]) / steps;
@@ -185,6 +201,13 @@ public final class ReplicationRules {
                 } else {
                     flatDelta[k] = -1;
                 }
+                if (encoding[c][f] == QUATERNION) {
+                    // 2^bits - 1 levels centred on 0 (so 0 is exact) over [-1/√2, 1/√2]
+                    final double half = (double) ((1L << (bits[c][f] - 1)) - 1);
+                    flatStep[k] = Math.sqrt(0.5) / half;
+                    flatInverseStep[k] = half / Math.sqrt(0.5);
+                }
+                k++;
             }
         }
         deltaCount = deltas;
@@ -236,7 +259,8 @@ public final class ReplicationRules {
     }
 
     /**
-     * The largest error a field's quantization introduces (half a step for bounded floats and angles, 0 otherwise), to
+     * The largest error a field's quantization introduces (half a step for bounded floats and angles; for a quaternion
+     * field, per component and up to the quaternion's sign, see {@link Builder#quaternion}; 0 otherwise), to
      * which the client's dequantized float adds at most half its own ulp ({@code Math.ulp(value) / 2}) in rounding.
      *
      * @param field a replicated float field
@@ -251,6 +275,11 @@ public final class ReplicationRules {
                             return (max[c][f] - min[c][f]) / ((1L << bits[c][f]) - 1) / 2f;
                         case ANGLE:
                             return (float) (Math.PI / (1L << bits[c][f]));
+                        case QUATERNION:
+                        case QUATERNION_PART:
+                            // per component, up to sign: the three sent err by half a step, the rebuilt largest by at
+                            // most three of those (first order: each sent component is at most the largest)
+                            return (float) (Math.sqrt(0.5) / ((1L << (bits[c][f] - 1)) - 1) / 2 * 3.01) + 1e-6f;
                         default:
                             return 0f;
                     }
@@ -289,6 +318,8 @@ public final class ReplicationRules {
         private final List<Visibility> visibility = new ArrayList<>();
         private final Map<Field, Quant> quant = new IdentityHashMap<>();
         private final List<Field> interpolated = new ArrayList<>();
+        /** Per quaternion, its first field (in the component's field order) to its x, y, z, w fields. */
+        private final Map<Field, FloatField[]> quaternions = new IdentityHashMap<>();
         private FloatField positionX;
         private FloatField positionY;
 
@@ -357,6 +388,7 @@ public final class ReplicationRules {
             if (bits < 1 || bits > 31) {
                 throw new IllegalArgumentException("quantize " + field + ": bits must be in [1, 31], was " + bits);
             }
+            rejectQuaternionPart(field);
             quant.put(field, new Quant(RANGE_FLOAT, min, max, bits));
             return this;
         }
@@ -372,8 +404,65 @@ public final class ReplicationRules {
             if (bits < 2 || bits > 24) {
                 throw new IllegalArgumentException("angle " + field + ": bits must be in [2, 24], was " + bits);
             }
+            rejectQuaternionPart(field);
             quant.put(field, new Quant(ANGLE, 0f, (float) (2 * Math.PI), bits));
             return this;
+        }
+
+        /**
+         * Sends four float fields of one component as a unit quaternion (a rotation) in the smallest-three form: the
+         * index of the component largest in magnitude (2 bits) and the other three in {@code bits} bits each over
+         * [-1/√2, 1/√2] (2^bits - 1 levels, 0 exact); the client rebuilds the largest from the unit length. q and -q are the same rotation, so the
+         * client may get the negated quaternion. Not delta-coded: a changed rotation travels whole (2 + 3 × bits
+         * bits). The server normalizes what it sends (a zero or non-finite quaternion goes as the identity).
+         *
+         * @param x the x field
+         * @param y the y field
+         * @param z the z field
+         * @param w the w (scalar) field; all four distinct, of one component
+         * @param bits per sent component, in [4, 16] (9 gives about 0.2° of rotation error; 12 about 0.03°)
+         * @return this
+         */
+        public Builder quaternion(final FloatField x, final FloatField y, final FloatField z, final FloatField w,
+            final int bits) {
+            final FloatField[] xyzw = {x, y, z, w};
+            for (int i = 0; i < 4; i++) {
+                Objects.requireNonNull(xyzw[i], "quaternion field");
+                if (xyzw[i].component() != x.component()) {
+                    throw new IllegalArgumentException("quaternion fields must be four fields of one component, were "
+                        + java.util.Arrays.toString(xyzw));
+                }
+                for (int j = 0; j < i; j++) {
+                    if (xyzw[i] == xyzw[j]) {
+                        throw new IllegalArgumentException("quaternion fields must be distinct, " + xyzw[i] + " is given twice");
+                    }
+                }
+                if (quant.containsKey(xyzw[i])) {
+                    throw new IllegalArgumentException("quaternion field " + xyzw[i] + " is already quantized");
+                }
+            }
+            if (bits < 4 || bits > 16) {
+                throw new IllegalArgumentException("quaternion " + x.component() + ": bits must be in [4, 16], was " + bits);
+            }
+            final List<Field> order = x.component().fields();
+            FloatField head = x;
+            for (final FloatField f : xyzw) {
+                if (order.indexOf(f) < order.indexOf(head)) {
+                    head = f;
+                }
+            }
+            for (final FloatField f : xyzw) {
+                quant.put(f, new Quant(f == head ? QUATERNION : QUATERNION_PART, 0f, 0f, bits));
+            }
+            quaternions.put(head, xyzw);
+            return this;
+        }
+
+        private void rejectQuaternionPart(final Field field) {
+            final Quant q = quant.get(field);
+            if (q != null && (q.encoding == QUATERNION || q.encoding == QUATERNION_PART)) {
+                throw new IllegalArgumentException(field + " is part of a quaternion");
+            }
         }
 
         /**
@@ -406,6 +495,10 @@ public final class ReplicationRules {
                 }
             }
             for (final Field f : interpolated) {
+                final Quant q = quant.get(f);
+                if (q != null && (q.encoding == QUATERNION || q.encoding == QUATERNION_PART)) {
+                    throw new IllegalStateException("quaternion field " + f + " cannot be interpolated field by field");
+                }
                 if (!components.contains(f.component())) {
                     throw new IllegalStateException("interpolated field " + f + " belongs to a component that does not replicate");
                 }

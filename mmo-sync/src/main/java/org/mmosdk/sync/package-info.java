@@ -4,9 +4,11 @@
  *
  * <ul>
  *   <li>{@link org.mmosdk.sync.ReplicationRules}: which components replicate, to whom, quantized how.</li>
- *   <li>{@link org.mmosdk.sync.SyncServer}: per zone; spatial-grid interest with hysteresis, per-client snapshots
- *       of entering / changed / leaving entities against each client's acknowledged baseline, a byte budget with a
- *       priority accumulator, input application.</li>
+ *   <li>{@link org.mmosdk.sync.SyncServer}: per zone; spatial-grid interest with hysteresis (every tick, or each
+ *       client every n-th tick with {@code interestInterval}), per-client snapshots of entering / changed / leaving
+ *       entities against each client's acknowledged baseline, a byte budget with a priority accumulator, input
+ *       application. Per tick it quantizes each entity once (on first use), sorts the grid by cell, and applies each
+ *       client's acknowledgements just before writing its next snapshot.</li>
  *   <li>{@link org.mmosdk.sync.SyncClient}: applies snapshots to a mirror world, interpolates remote entities,
  *       predicts and reconciles the own entity.</li>
  *   <li>{@link org.mmosdk.sync.SyncMessageTypes}: type ids 0x0300–0x03FF and the wire schema {@code sync.fbs}.</li>
