@@ -23,6 +23,10 @@ final class BitReader {
     private int limitBits;
     private int consumed;
     private boolean failed;
+    /** The stream copied for {@link #heapArray()} when the buffer has no usable array. */
+    private byte[] copy = new byte[0];
+    private int heapBase;
+    private int heapLast;
 
     /**
      * Reads {@code [start, start + lengthBytes)} of a little-endian buffer (through its array when it has one).
@@ -121,31 +125,56 @@ final class BitReader {
         return w >>> (bitPosition & 7);
     }
 
-    /** The backing array of a heap buffer, or null (then use {@link #peek(int)}). */
-    byte[] array() {
-        return array;
-    }
-
-    /** Index in {@link #array()} of the stream's first byte. */
-    int arrayBase() {
-        return arrayOffset + start;
-    }
-
     /** Length of the stream in bytes. */
     int lengthBytes() {
         return end - start;
     }
 
     /**
-     * {@link #peek(int)} from values a caller's loop holds in registers: one load for a heap buffer away from the end,
-     * else the reader's general path.
+     * The stream in a heap array for {@link #peek(byte[], int, int, int)}, with {@link #heapBase()} and
+     * {@link #heapLast()}: the buffer's own array, or, for a direct buffer or a stream shorter than 8 bytes, a copy in
+     * a reused array (grown, never shrunk) followed by 8 zero bytes.
      */
-    static long peek(final byte[] array, final int base, final int lengthBytes, final BitReader r, final int bitPosition) {
+    byte[] heapArray() {
+        final int length = end - start;
+        if (array != null && length >= 8) {
+            heapBase = arrayOffset + start;
+            heapLast = length - 8;
+            return array;
+        }
+        if (copy.length < length + 8) {
+            copy = new byte[Math.max(64, 2 * (length + 8))];
+        }
+        if (length > 0) {
+            bb.get(start, copy, 0, length);
+        }
+        java.util.Arrays.fill(copy, length, length + 8, (byte) 0);
+        heapBase = 0;
+        heapLast = Math.max(0, length - 8);
+        return copy;
+    }
+
+    /** Index in {@link #heapArray()} of the stream's first byte. */
+    int heapBase() {
+        return heapBase;
+    }
+
+    /** The stream's last byte index (from its first) at which 8 bytes can be loaded from {@link #heapArray()}. */
+    int heapLast() {
+        return heapLast;
+    }
+
+    /**
+     * {@link #peek(int)} over {@link #heapArray()}, from values a caller's loop holds in registers and without a call:
+     * one bounds-checked load, and past {@code last} the stream's last 8 bytes shifted (zeros coming in from the end).
+     */
+    static long peek(final byte[] array, final int base, final int last, final int bitPosition) {
         final int i = bitPosition >>> 3;
-        if (array != null && i + 8 <= lengthBytes) {
+        if (i <= last) {
             return (long) LONGS.get(array, base + i) >>> (bitPosition & 7);
         }
-        return r.peek(bitPosition);
+        final int shift = ((i - last) << 3) + (bitPosition & 7);
+        return shift >= 64 ? 0 : (long) LONGS.get(array, base + last) >>> shift;
     }
 
     boolean readBool() {

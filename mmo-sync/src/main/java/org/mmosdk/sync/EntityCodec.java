@@ -539,8 +539,16 @@ final class EntityCodec {
      * Decodes {@code count} records of snapshot {@code seq} from the reader's position, checking everything the wire
      * can get wrong (the stream's end, varint and gamma lengths, entity ids, slots bound to entities, bases among the
      * remembered records, integral and bounded-float ranges), and requires the stream to end there (less than a byte
-     * left). The bit position lives in a local variable and each field is one load from {@link BitReader#peek},
-     * read ahead past the end as zeros and checked once per record.
+     * left). The bit position lives in a local variable, read ahead past the end as zeros and checked once per record.
+     *
+     * <p>Each record starts where the previous one ends, so decoding is a serial chain through the bit position; the
+     * loop keeps that chain short and its few values in registers (every load is {@link BitReader#peek(byte[], int,
+     * int, int)}, without a call). An id record's header (flags, gamma slot, both varints, usually the mask) is cut
+     * from one word, the commonest lengths taken by predicted branches rather than computed; a mask whose fields are
+     * all fixed-width ({@link DecodePlan}, rules of up to 8 components) is one load at a width known from the rules,
+     * each field cut out by its own shifts, and a mask like the previous record's reuses its width and (up to 3)
+     * fields' shifts from registers. Slot-record headers, masks with varint, double or delta fields, and headers
+     * longer than a word go through helpers.
      *
      * @param seq the snapshot's sequence number (bases are relative to it)
      * @param commonBase the snapshot's common base, 0 for none
@@ -548,247 +556,558 @@ final class EntityCodec {
      */
     boolean decode(final BitReader r, final int count, final long seq, final long commonBase) {
         ensureRecords(count);
-        final ReplicationRules q = rules;
-        final int[] first = q.firstField;
-        final byte[] encoding = q.flatEncoding;
-        final int[] fixed = q.flatFixedBits;
-        final int[] deltaIndex = q.flatDelta;
-        final int[] deltaPrefix = q.flatDeltaPrefix;
-        final int[] fieldBits = q.flatBits;
-        final int fieldCount = q.flatField.length;
-        final int[] hist = historyValues;
-        final int dw = deltaCount;
-        long[] vals = values;
+        final DecodePlan plan = decodePlan();
+        final int[] maskWidth = plan.maskWidth;
+        final int[] maskFirst = plan.maskFirst;
+        final long[] maskFields = plan.maskFields;
+        final int[] maskCount = plan.maskCount;
+        final int fieldCount = rules.flatField.length;
+        final boolean[] outFull = recordFull;
+        final long[] outHandle = recordHandle;
+        final int[] outSlot = recordSlot;
+        final int[] outMask = recordMask;
+        final int[] outValues = recordValues;
         final int limit = r.limitBits();
         final int n = componentBits;
+        final long maskBits = (1L << n) - 1;
+        final byte[] a = r.heapArray();
+        final int base = r.heapBase();
+        final int last = r.heapLast();
+        decodeBytes = a;
+        decodeBytesBase = base;
+        decodeBytesLast = last;
         int pos = r.position();
-        final byte[] a = r.array();
-        final int base = r.arrayBase();
-        final int len = r.lengthBytes();
-        int v = 0;
-        int previousSlot = -1;
-        int withBase = 0;
-        int withPrior = 0;
-        final int[] widths = decodeWidths;
         if (commonBase != 0) {
-            for (int k = 0; k < fieldCount; k++) {
-                final int di = deltaIndex[k];
-                if (di >= 0) {
-                    final int width = (int) (BitReader.peek(a, base, len, r, pos) & ((1L << deltaPrefix[k]) - 1));
-                    if (width >= fieldBits[k]) {
-                        return false;
-                    }
-                    widths[di] = width;
-                    pos += deltaPrefix[k];
-                }
+            pos = decodeWidths(pos);
+            if (pos < 0) {
+                return false;
             }
         }
+        decodePreviousSlot = -1;
+        decodeBaseCount = 0;
+        decodePriorCount = 0;
+        long[] vals = values;
+        int v = 0;
+        int lastMask = -1;
+        int lastWidth = -1;
+        int lastCount = 0;
+        long e0 = 0;
+        long e1 = 0;
+        long e2 = 0;
         for (int i = 0; i < count; i++) {
-            long w = BitReader.peek(a, base, len, r, pos);
+            final long w = BitReader.peek(a, base, last, pos);
             final int m;
-            int baseEntry = -1;
-            int baseMask = 0;
-            int priorEntry = -1;
-            int priorGap = 0;
-            long age = 0;
+            final boolean hasBase;
             if ((w & 1) != 0) {
                 // id record: [1][full:1][gamma(slot + 1)][index: varint <= 5 groups][generation: varint <= 5 groups][mask]
-                final boolean isFull = (w & 2) != 0;
-                pos += 2;
-                final int slotPlusOne = gamma(BitReader.peek(a, base, len, r, pos));
-                if (slotPlusOne <= 0 || slotPlusOne > MAX_SLOTS) {
+                // the commonest lengths (slot 0; 1- and 2-byte varints) are taken by predicted branches, not computed,
+                // so that the next record's position does not wait for them
+                final int z = (w & 4) != 0 ? 0 : Long.numberOfTrailingZeros(w >>> 2);
+                if (z > 27) {
                     return false;
                 }
-                pos += gammaBits(slotPlusOne);
-                long vi = varint35(BitReader.peek(a, base, len, r, pos));
-                if (vi < 0) {
+                final int slotPlusOne = (1 << z) | (int) ((w >>> (3 + z)) & ((1L << z) - 1));
+                if (slotPlusOne > MAX_SLOTS) {
                     return false;
                 }
-                final long index = vi & VARINT35_VALUE;
-                pos += (int) (vi >>> 56);
-                w = BitReader.peek(a, base, len, r, pos);
-                vi = varint35(w);
-                if (vi < 0) {
-                    return false;
+                final int at = 3 + 2 * z;
+                final long t = w >>> at;
+                // the varints' last bytes: the first two bytes with a clear top bit
+                final int end1 = varintEnd(t);
+                final int end2 = end1 + 1 + varintEnd(t >>> (end1 + 1));
+                int header = at + end2 + 1;
+                final long index;
+                final long generation;
+                if (header <= 57) {
+                    // both varints end within the word, so neither has more than 5 groups (a sixth would end at 59)
+                    index = varintGroups(t & ((1L << end1) - 1));
+                    generation = varintGroups((t >>> (end1 + 1)) & ((1L << (end2 - end1 - 1)) - 1));
+                } else {
+                    // past the first word: a long slot or long varints (one longer than 5 groups fails)
+                    long vi = varint35(BitReader.peek(a, base, last, pos + at));
+                    if (vi < 0) {
+                        return false;
+                    }
+                    index = vi & VARINT35_VALUE;
+                    header = at + (int) (vi >>> 56);
+                    vi = varint35(BitReader.peek(a, base, last, pos + header));
+                    if (vi < 0) {
+                        return false;
+                    }
+                    generation = vi & VARINT35_VALUE;
+                    header += (int) (vi >>> 56);
                 }
-                final long generation = vi & VARINT35_VALUE;
-                int used = (int) (vi >>> 56);
-                w >>>= used;
-                if (used + n > 57) {
-                    pos += used;
-                    w = BitReader.peek(a, base, len, r, pos);
-                    used = 0;
-                }
-                m = (int) (w & ((1L << n) - 1));
-                pos += used + n;
+                m = (int) ((header + n <= 57 ? w >>> header : BitReader.peek(a, base, last, pos + header)) & maskBits);
+                pos += header + n;
                 if (index > EntityIds.MAX_INDEX || generation == 0 || generation > 0xFFFFFFFFL) {
                     return false;
                 }
-                recordFull[i] = isFull;
-                recordHandle[i] = EntityIds.of((int) index, (int) generation);
-                recordSlot[i] = isFull ? slotPlusOne - 1 : -1;
+                final boolean isFull = (w & 2) != 0;
+                outFull[i] = isFull;
+                outHandle[i] = EntityIds.of((int) index, (int) generation);
+                outSlot[i] = isFull ? slotPlusOne - 1 : -1;
+                hasBase = false;
             } else {
-                // slot record: [0][gamma(gap)][base][mask]
-                pos += 1;
-                final int gap = gamma(BitReader.peek(a, base, len, r, pos));
-                if (gap <= 0) {
+                pos = decodeSlotHeader(i, pos, seq, commonBase);
+                if (pos < 0) {
                     return false;
                 }
-                pos += gammaBits(gap);
-                final int slot = previousSlot + gap;
-                if (slot >= slotHandle.length || slotHandle[slot] == EntityIds.NONE) {
-                    return false;
-                }
-                previousSlot = slot;
-                w = BitReader.peek(a, base, len, r, pos);
-                final long baseSeq;
-                if ((w & 1) != 0) {
-                    pos += 1;
-                    baseSeq = commonBase;
-                    if (baseSeq == 0) {
-                        return false;
-                    }
-                } else {
-                    pos += 1;
-                    final int code = gamma(w >>> 1);
-                    if (code <= 0) {
-                        return false;
-                    }
-                    pos += gammaBits(code);
-                    baseSeq = code == BASE_NONE ? 0 : seq - (code - 1);
-                    if (code != BASE_NONE && baseSeq <= 0) {
-                        return false;
-                    }
-                }
-                if (baseSeq != 0) {
-                    if (commonBase == 0) {
-                        return false;   // no delta widths in this snapshot
-                    }
-                    baseEntry = findEntry(slot, baseSeq);
-                    if (baseEntry < 0) {
-                        return false;
-                    }
-                    baseMask = -1;
-                    withBase++;
-                    age = seq - baseSeq;
-                    // [0] | [1][gamma(base - prior base)]
-                    final long pw = BitReader.peek(a, base, len, r, pos);
-                    pos += 1;
-                    if ((pw & 1) != 0) {
-                        priorGap = gamma(pw >>> 1);
-                        if (priorGap <= 0 || baseSeq - priorGap <= 0) {
-                            return false;
-                        }
-                        pos += gammaBits(priorGap);
-                        priorEntry = findEntry(slot, baseSeq - priorGap);
-                        if (priorEntry < 0) {
-                            return false;
-                        }
-                        withPrior++;
-                    }
-                }
-                m = (int) (BitReader.peek(a, base, len, r, pos) & ((1L << n) - 1));
-                pos += n;
-                recordFull[i] = false;
-                recordHandle[i] = slotHandle[slot];
-                recordSlot[i] = slot;
+                m = decodeMask;
+                hasBase = decodeBaseEntry >= 0;
             }
-            recordMask[i] = m;
-            recordValues[i] = v;
+            outMask[i] = m;
+            outValues[i] = v;
             // fields of the components in the mask; at most every field of the rules
             if (v + fieldCount > vals.length) {
                 values = java.util.Arrays.copyOf(vals, Math.max(vals.length * 2, v + fieldCount));
                 vals = values;
             }
-            for (int bitsLeft = m; bitsLeft != 0; bitsLeft &= bitsLeft - 1) {
-                final int c = Integer.numberOfTrailingZeros(bitsLeft);
-                for (int k = first[c], fieldsEnd = first[c + 1]; k < fieldsEnd; k++) {
-                    final int width = fixed[k];
-                    final long x;
-                    if (baseMask != 0 && deltaIndex[k] >= 0) {
-                        long word = BitReader.peek(a, base, len, r, pos);
-                        final int prefix = deltaPrefix[k];
-                        final int bits = fieldBits[k];
-                        final long from = priorEntry < 0 ? hist[baseEntry * dw + deltaIndex[k]]
-                            : predict(hist[baseEntry * dw + deltaIndex[k]], hist[priorEntry * dw + deltaIndex[k]], age,
-                                priorGap, bits, encoding[k] == ReplicationRules.ANGLE);
-                        final int code;
-                        if ((word & 1) != 0) {
-                            // [1][zigzag delta in the snapshot's common width]
-                            final int common = widths[deltaIndex[k]];
-                            final long zz = (word >>> 1) & ((1L << common) - 1);
-                            pos += 1 + common;
-                            final long sum = from + unzigzag(zz);
-                            if (encoding[k] == ReplicationRules.ANGLE) {
-                                x = sum & ((1L << bits) - 1);
-                            } else if (sum < 0 || sum >= 1L << bits) {
-                                return false;
-                            } else {
-                                x = sum;
-                            }
-                            vals[v++] = x;
-                            continue;
-                        }
-                        pos += 1;
-                        word >>>= 1;
-                        code = (int) (word & ((1L << prefix) - 1));
-                        if (code == 0) {
-                            x = from;
-                            pos += prefix;
-                        } else if (code < bits) {
-                            final long zz = (1L << (code - 1)) | ((word >>> prefix) & ((1L << (code - 1)) - 1));
-                            pos += prefix + code - 1;
-                            final long sum = from + unzigzag(zz);
-                            if (encoding[k] == ReplicationRules.ANGLE) {
-                                x = sum & ((1L << bits) - 1);
-                            } else if (sum < 0 || sum >= 1L << bits) {
-                                return false;
-                            } else {
-                                x = sum;
-                            }
-                        } else if (code == bits) {
-                            x = (word >>> prefix) & ((1L << bits) - 1);
-                            pos += prefix + bits;
-                        } else {
-                            return false;
-                        }
-                    } else if (width != 0) {
-                        x = BitReader.peek(a, base, len, r, pos) & ((1L << width) - 1);
-                        pos += width;
-                    } else if (encoding[k] == ReplicationRules.RAW_DOUBLE) {
-                        x = (BitReader.peek(a, base, len, r, pos) & 0xFFFF_FFFFL)
-                            | (BitReader.peek(a, base, len, r, pos + 32) << 32);
-                        pos += 64;
-                    } else {
-                        long raw = 0;
-                        int g = 0;
-                        for (; g < 10; g++) {
-                            final long b = BitReader.peek(a, base, len, r, pos) & 0xFF;
-                            pos += 8;
-                            raw |= (b & 0x7F) << (7 * g);
-                            if (b < 0x80) {
-                                break;
-                            }
-                        }
-                        if (g == 10) {
-                            return false;
-                        }
-                        x = unzigzag(raw);
-                        if (!fitsIntegral(q.flatField[k], x)) {
-                            return false;
+            // the mask's plan; a mask like the previous record's reuses its width and first fields from registers,
+            // off the position's chain
+            if (m != lastMask || hasBase) {
+                final int width = m < maskWidth.length && !hasBase ? maskWidth[m] : -1;
+                if (!hasBase) {
+                    lastMask = m;
+                    lastWidth = width;
+                    if (width > 0) {
+                        final int j = maskFirst[m];
+                        lastCount = maskCount[m];
+                        e0 = maskFields[j];
+                        e1 = lastCount > 1 ? maskFields[j + 1] : 0;
+                        e2 = lastCount > 2 ? maskFields[j + 2] : 0;
+                    }
+                } else {
+                    lastMask = -1;
+                    lastWidth = width;
+                }
+            }
+            final int wholeWidth = lastWidth;
+            if (wholeWidth > 0) {
+                // every field fixed-width, 57 bits at most: one load, each field cut out by its own two shifts
+                final long fw = BitReader.peek(a, base, last, pos);
+                final int cnt = lastCount;
+                if (cnt <= 3) {
+                    vals[v] = (fw << e0) >>> (e0 >>> 8);
+                    if (cnt > 1) {
+                        vals[v + 1] = (fw << e1) >>> (e1 >>> 8);
+                        if (cnt > 2) {
+                            vals[v + 2] = (fw << e2) >>> (e2 >>> 8);
                         }
                     }
-                    vals[v++] = x;
+                    v += cnt;
+                } else {
+                    int j = maskFirst[m];
+                    long e;
+                    do {
+                        e = maskFields[j++];
+                        vals[v++] = (fw << e) >>> (e >>> 8);
+                    } while ((e & LAST_FIELD) == 0);
                 }
+                pos += wholeWidth;
+            } else if (wholeWidth < 0) {
+                pos = decodeComponents(m, pos, v, hasBase, plan);
+                if (pos < 0) {
+                    return false;
+                }
+                v = decodeValueEnd;
+                vals = values;
             }
             if (pos > limit) {
                 return false;
             }
         }
         decodedCount = count;
-        decodedWithBase = withBase;
-        decodedWithPrior = withPrior;
+        decodedWithBase = decodeBaseCount;
+        decodedWithPrior = decodePriorCount;
         return limit - pos < 8;
+    }
+
+    /**
+     * The fields of the components in mask {@code m} from bit {@code start} into {@link #values} from {@code at}, a
+     * component at a time: the position after them (and {@link #decodeValueEnd}), or -1 if malformed.
+     */
+    private int decodeComponents(final int m, final int start, final int at, final boolean hasBase,
+        final DecodePlan plan) {
+        final int[] first = rules.firstField;
+        final int[] componentWidth = plan.componentWidth;
+        final int[] fieldShift = plan.fieldShift;
+        final long[] fieldMask = plan.fieldMask;
+        final byte[] a = decodeBytes;
+        final int base = decodeBytesBase;
+        final int last = decodeBytesLast;
+        final long[] vals = values;
+        int pos = start;
+        int v = at;
+        final int fixedNow = hasBase ? plan.fixedWithBase : plan.fixedAbsolute;
+        for (int bitsLeft = m; bitsLeft != 0; bitsLeft &= bitsLeft - 1) {
+            final int c = Integer.numberOfTrailingZeros(bitsLeft);
+            final int k0 = first[c];
+            final int k1 = first[c + 1];
+            if ((fixedNow & (1 << c)) == 0) {
+                pos = decodeComponent(k0, k1, pos, v, hasBase);
+                if (pos < 0) {
+                    return -1;
+                }
+                v += k1 - k0;
+                continue;
+            }
+            // fixed-width fields at offsets known from the rules: independent shifts of one load
+            final int bits = componentWidth[c];
+            if (bits <= 57) {
+                final long cw = BitReader.peek(a, base, last, pos);
+                for (int k = k0; k < k1; k++) {
+                    vals[v++] = (cw >>> fieldShift[k]) & fieldMask[k];
+                }
+            } else {
+                for (int k = k0; k < k1; k++) {
+                    vals[v++] = BitReader.peek(a, base, last, pos + fieldShift[k]) & fieldMask[k];
+                }
+            }
+            pos += bits;
+        }
+        decodeValueEnd = v;
+        return pos;
+    }
+
+    /** {@code maskFields}: the mask's last field. */
+    private static final long LAST_FIELD = 0x80;
+
+    // the state of decode's slot records and helpers, kept out of its loop's registers
+    private byte[] decodeBytes;
+    private int decodeBytesBase;
+    private int decodeBytesLast;
+    private int decodeValueEnd;
+    private int decodePreviousSlot;
+    private int decodeBaseCount;
+    private int decodePriorCount;
+    private int decodeMask;
+    private int decodeBaseEntry;
+    private int decodePriorEntry;
+    private int decodePriorGap;
+    private long decodeAge;
+
+    /** The snapshot's delta widths from {@code pos}: the position after them, or -1 if one is too wide. */
+    private int decodeWidths(final int start) {
+        final ReplicationRules q = rules;
+        final int[] widths = decodeWidths;
+        int pos = start;
+        for (int k = 0; k < q.flatField.length; k++) {
+            final int di = q.flatDelta[k];
+            if (di >= 0) {
+                final int width = (int) (peekAt(pos) & ((1L << q.flatDeltaPrefix[k]) - 1));
+                if (width >= q.flatBits[k]) {
+                    return -1;
+                }
+                widths[di] = width;
+                pos += q.flatDeltaPrefix[k];
+            }
+        }
+        return pos;
+    }
+
+    /**
+     * Slot record {@code i}'s header from {@code pos}, {@code [0][gamma(gap)][base][prior][mask]}: writes the record's
+     * slot and handle, leaves its mask and base (entry -1 for none) in the decode state; the position after it, or -1.
+     */
+    private int decodeSlotHeader(final int i, final int start, final long seq, final long commonBase) {
+        int pos = start + 1;
+        final int gap = gamma(peekAt(pos));
+        if (gap <= 0) {
+            return -1;
+        }
+        pos += gammaBits(gap);
+        final int slot = decodePreviousSlot + gap;
+        if (slot >= slotHandle.length || slotHandle[slot] == EntityIds.NONE) {
+            return -1;
+        }
+        decodePreviousSlot = slot;
+        final long w = peekAt(pos);
+        final long baseSeq;
+        pos += 1;
+        if ((w & 1) != 0) {
+            baseSeq = commonBase;
+            if (baseSeq == 0) {
+                return -1;
+            }
+        } else {
+            final int code = gamma(w >>> 1);
+            if (code <= 0) {
+                return -1;
+            }
+            pos += gammaBits(code);
+            baseSeq = code == BASE_NONE ? 0 : seq - (code - 1);
+            if (code != BASE_NONE && baseSeq <= 0) {
+                return -1;
+            }
+        }
+        int baseEntry = -1;
+        int priorEntry = -1;
+        int priorGap = 0;
+        if (baseSeq != 0) {
+            if (commonBase == 0) {
+                return -1;   // no delta widths in this snapshot
+            }
+            baseEntry = findEntry(slot, baseSeq);
+            if (baseEntry < 0) {
+                return -1;
+            }
+            decodeBaseCount++;
+            // [0] | [1][gamma(base - prior base)]
+            final long pw = peekAt(pos);
+            pos += 1;
+            if ((pw & 1) != 0) {
+                priorGap = gamma(pw >>> 1);
+                if (priorGap <= 0 || baseSeq - priorGap <= 0) {
+                    return -1;
+                }
+                pos += gammaBits(priorGap);
+                priorEntry = findEntry(slot, baseSeq - priorGap);
+                if (priorEntry < 0) {
+                    return -1;
+                }
+                decodePriorCount++;
+            }
+        }
+        decodeBaseEntry = baseEntry;
+        decodePriorEntry = priorEntry;
+        decodePriorGap = priorGap;
+        decodeAge = seq - baseSeq;
+        decodeMask = (int) (peekAt(pos) & ((1L << componentBits) - 1));
+        recordFull[i] = false;
+        recordHandle[i] = slotHandle[slot];
+        recordSlot[i] = slot;
+        return pos + componentBits;
+    }
+
+    /**
+     * Fields {@code [k0, k1)} (one component) field by field from {@code pos} into {@link #values} from {@code v}:
+     * absolute, or with the record's base (the decode state) as deltas for delta fields. The position after them, or
+     * -1 if malformed (a varint too long, an integral or bounded value out of range, a bad delta width).
+     */
+    private int decodeComponent(final int k0, final int k1, final int start, final int at,
+        final boolean hasBase) {
+        final ReplicationRules q = rules;
+        final byte[] encoding = q.flatEncoding;
+        final int[] deltaIndex = q.flatDelta;
+        final int[] fieldBits = q.flatBits;
+        final long[] vals = values;
+        final int[] hist = historyValues;
+        final int dw = deltaCount;
+        int pos = start;
+        int v = at;
+        for (int k = k0; k < k1; k++) {
+            final int width = q.flatFixedBits[k];
+            final long x;
+            if (hasBase && deltaIndex[k] >= 0) {
+                long word = peekAt(pos);
+                final int prefix = q.flatDeltaPrefix[k];
+                final int bits = fieldBits[k];
+                final int di = deltaIndex[k];
+                final long from = decodePriorEntry < 0 ? hist[decodeBaseEntry * dw + di]
+                    : predict(hist[decodeBaseEntry * dw + di], hist[decodePriorEntry * dw + di], decodeAge,
+                        decodePriorGap, bits, encoding[k] == ReplicationRules.ANGLE);
+                final int code;
+                if ((word & 1) != 0) {
+                    // [1][zigzag delta in the snapshot's common width]
+                    final int common = decodeWidths[di];
+                    final long zz = (word >>> 1) & ((1L << common) - 1);
+                    pos += 1 + common;
+                    final long sum = from + unzigzag(zz);
+                    if (encoding[k] == ReplicationRules.ANGLE) {
+                        x = sum & ((1L << bits) - 1);
+                    } else if (sum < 0 || sum >= 1L << bits) {
+                        return -1;
+                    } else {
+                        x = sum;
+                    }
+                    vals[v++] = x;
+                    continue;
+                }
+                pos += 1;
+                word >>>= 1;
+                code = (int) (word & ((1L << prefix) - 1));
+                if (code == 0) {
+                    x = from;
+                    pos += prefix;
+                } else if (code < bits) {
+                    final long zz = (1L << (code - 1)) | ((word >>> prefix) & ((1L << (code - 1)) - 1));
+                    pos += prefix + code - 1;
+                    final long sum = from + unzigzag(zz);
+                    if (encoding[k] == ReplicationRules.ANGLE) {
+                        x = sum & ((1L << bits) - 1);
+                    } else if (sum < 0 || sum >= 1L << bits) {
+                        return -1;
+                    } else {
+                        x = sum;
+                    }
+                } else if (code == bits) {
+                    x = (word >>> prefix) & ((1L << bits) - 1);
+                    pos += prefix + bits;
+                } else {
+                    return -1;
+                }
+            } else if (width != 0) {
+                x = peekAt(pos) & ((1L << width) - 1);
+                pos += width;
+            } else if (encoding[k] == ReplicationRules.RAW_DOUBLE) {
+                x = (peekAt(pos) & 0xFFFF_FFFFL) | (peekAt(pos + 32) << 32);
+                pos += 64;
+            } else {
+                long raw = 0;
+                int g = 0;
+                for (; g < 10; g++) {
+                    final long b = peekAt(pos) & 0xFF;
+                    pos += 8;
+                    raw |= (b & 0x7F) << (7 * g);
+                    if (b < 0x80) {
+                        break;
+                    }
+                }
+                if (g == 10) {
+                    return -1;
+                }
+                x = unzigzag(raw);
+                if (!fitsIntegral(q.flatField[k], x)) {
+                    return -1;
+                }
+            }
+            vals[v++] = x;
+        }
+        return pos;
+    }
+
+    /** {@link BitReader#peek(byte[], int, int, int)} of the stream being decoded, for decode's helpers. */
+    private long peekAt(final int bitPosition) {
+        return BitReader.peek(decodeBytes, decodeBytesBase, decodeBytesLast, bitPosition);
+    }
+
+    /** The top bit of each of the 7 bytes of a word: where a varint's last byte has a 0. */
+    private static final long VARINT_STOP_BITS = 0x0080_8080_8080_8080L;
+
+    /**
+     * The bit of the last byte's top bit of the varint at the low bits of {@code t}: found by branches for 1 and 2
+     * bytes, else among 7 bytes (64 if none ends there).
+     */
+    private static int varintEnd(final long t) {
+        if ((t & 0x80) == 0) {
+            return 7;
+        }
+        if ((t & 0x8000) == 0) {
+            return 15;
+        }
+        return Long.numberOfTrailingZeros(~t & VARINT_STOP_BITS);
+    }
+
+    /** A varint's value from its bytes (below its last byte's top bit, nothing above): the 7-bit groups gathered. */
+    private static long varintGroups(final long x) {
+        return (x & 0x7FL) | ((x >>> 1) & 0x3F80L) | ((x >>> 2) & 0x1F_C000L) | ((x >>> 3) & 0xFE0_0000L)
+            | ((x >>> 4) & 0x7_F000_0000L);
+    }
+
+    /**
+     * Decoding layout precomputed from the rules: the components whose fields are all fixed-width (bounded floats,
+     * angles, raw floats, booleans) and, for each, its width and each field's offset in it.
+     */
+    private static final class DecodePlan {
+        /** Rules with at most this many components get a plan per mask (256 masks). */
+        static final int MASK_PLAN_COMPONENTS = 8;
+        /** Components whose fields are all fixed-width when sent absolute. */
+        final int fixedAbsolute;
+        /** Of those, the ones without delta fields (fixed-width in a record with a base too). */
+        final int fixedWithBase;
+        /** Per component of {@link #fixedAbsolute}: its fields' total width. */
+        final int[] componentWidth;
+        /** Per field of such a component: its offset from the component's first bit. */
+        final int[] fieldShift;
+        /** Per field of such a component: a mask of its width. */
+        final long[] fieldMask;
+        /**
+         * Per mask, when the rules have at most {@link #MASK_PLAN_COMPONENTS} components: the width of the fields of
+         * its components (absolute) if all are fixed-width and fit one peek (57 bits), else -1.
+         */
+        final int[] maskWidth;
+        /** Per mask with a width of 0 or more: its first entry in {@link #maskFields}. */
+        final int[] maskFirst;
+        /** Per mask with a width of 0 or more: its number of fields. */
+        final int[] maskCount;
+        /**
+         * The fields of each such mask in wire order, each cut out of the 64-bit word at the first field's bit as
+         * {@code (word << e) >>> (e >>> 8)}: 64 - offset - width in bits 0-5, {@link #LAST_FIELD} on the mask's last
+         * field, 64 - width in bits 8-13.
+         */
+        final long[] maskFields;
+
+        DecodePlan(final ReplicationRules q) {
+            final int n = q.components.length;
+            final int[] first = q.firstField;
+            componentWidth = new int[n];
+            fieldShift = new int[q.flatField.length];
+            fieldMask = new long[q.flatField.length];
+            int absolute = 0;
+            int withBase = 0;
+            for (int c = 0; c < n; c++) {
+                boolean allFixed = true;
+                boolean anyDelta = false;
+                int bits = 0;
+                for (int k = first[c]; k < first[c + 1]; k++) {
+                    final int width = q.flatFixedBits[k];
+                    allFixed &= width > 0;
+                    anyDelta |= q.flatDelta[k] >= 0;
+                    fieldShift[k] = bits;
+                    fieldMask[k] = (1L << width) - 1;
+                    bits += width;
+                }
+                if (allFixed) {
+                    absolute |= 1 << c;
+                    withBase |= anyDelta ? 0 : 1 << c;
+                    componentWidth[c] = bits;
+                }
+            }
+            fixedAbsolute = absolute;
+            fixedWithBase = withBase;
+            final int masks = n <= MASK_PLAN_COMPONENTS ? 1 << n : 0;
+            maskWidth = new int[masks];
+            maskFirst = new int[masks];
+            maskCount = new int[masks];
+            final long[] entries = new long[masks * first[n]];
+            int e = 0;
+            for (int m = 0; m < masks; m++) {
+                int bits = 0;
+                for (int c = 0; c < n; c++) {
+                    bits += (m & (1 << c)) == 0 ? 0 : (absolute & (1 << c)) == 0 ? 58 : componentWidth[c];
+                }
+                if (bits > 57) {
+                    maskWidth[m] = -1;
+                    continue;
+                }
+                maskWidth[m] = bits;
+                maskFirst[m] = e;
+                for (int c = 0, at = 0; c < n; c++) {
+                    if ((m & (1 << c)) != 0) {
+                        for (int k = first[c]; k < first[c + 1]; k++) {
+                            entries[e++] = (64 - at - q.flatFixedBits[k]) | ((long) (64 - q.flatFixedBits[k]) << 8);
+                            at += q.flatFixedBits[k];
+                        }
+                    }
+                }
+                maskCount[m] = e - maskFirst[m];
+                if (bits > 0) {
+                    entries[e - 1] |= LAST_FIELD;
+                }
+            }
+            maskFields = java.util.Arrays.copyOf(entries, e);
+        }
+    }
+
+    private DecodePlan decodePlan;
+
+    private DecodePlan decodePlan() {
+        DecodePlan p = decodePlan;
+        if (p == null) {
+            p = new DecodePlan(rules);
+            decodePlan = p;
+        }
+        return p;
     }
 
     /** The gamma-coded number at the low bits of {@code w} (at least 57 valid bits), or -1 if it is too long. */

@@ -10,6 +10,8 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.FloatRange;
 import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.mmosdk.core.id.EntityIds;
 import org.mmosdk.core.peer.Peer;
 import org.mmosdk.core.time.VirtualClock;
@@ -120,9 +122,9 @@ class QuaternionTest {
     }
 
     /** Spinning entities replicated over a link with loss and reordering: once it heals, every mirror is within bound. */
-    @Test
-    void spinningEntitiesReplicateWithinTheBound() {
-        final int bits = 9;
+    @ParameterizedTest(name = "{0} bits")
+    @ValueSource(ints = {9, 16})
+    void spinningEntitiesReplicateWithinTheBound(final int bits) {
         final ReplicationRules r = rules(bits);
         final VirtualClock clock = new VirtualClock();
         final SimNetwork net = new SimNetwork(5, clock);
