@@ -42,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * <p>TCP frames arrive through {@link #onFrame(ByteBuf)}, called by the {@link TcpFrameDecoder} in place on its
  * cumulation (no copy, no derived buffer); WebSocket frames through {@link #channelRead}, each a buffer of its own.
  * The idle timeout is tracked here (one timer per connection, re-armed from the time of the last frame) rather than
- * by an {@code IdleStateHandler}, which would add a pipeline hop and a clock read per read.
+ * by an {@code IdleStateHandler}, which would add a pipeline hop and a clock read per read. The clock is read once per
+ * socket read (at its first frame; {@link #onRead()} starts a new read) and that time serves the rate limiter, the
+ * idle timer and the traffic counters of every frame of the read.
  */
 final class ServerConnection extends ChannelInboundHandlerAdapter implements TcpFrameDecoder.FrameSink {
     private static final Logger LOG = LoggerFactory.getLogger(ServerConnection.class);
@@ -53,6 +55,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Tcp
     private static final long MAX_RTT_NANOS = TimeUnit.MINUTES.toNanos(1);
     /** Resume token: 8 bytes of session id and 16 random bytes. */
     static final int RESUME_TOKEN_BYTES = 24;
+    /** Largest receive buffer that {@link #retainCurrentFrame()} shares (by a retained slice) instead of copying. */
+    static final int MAX_SHARED_RECEIVE_BUFFER = 64 * 1024;
 
     private final Gateway gateway;
     private final Transport transport;
@@ -71,7 +75,12 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Tcp
     /** Whether {@link #currentFrame} is a buffer of its own (WebSocket) rather than the decoder's cumulation. */
     private boolean currentFrameOwned;
     private long lastFrameNanos;
+    /** The clock, read at the first frame of a socket read and reused for the others (while {@link #readStamped}). */
+    private long readNanos;
+    private boolean readStamped;
     private ScheduledFuture<?> idleTimer;
+    /** The state of this channel's I/O thread (a channel keeps its event loop for life); set at the first use there. */
+    private IoThreadState threadState;
 
     ServerConnection(final Gateway gateway, final Transport transport) {
         this.gateway = gateway;
@@ -86,7 +95,15 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Tcp
         return ctx != null && ctx.executor().inEventLoop() ? currentFrame : null;
     }
 
-    /** The current frame for the caller to keep: retained if it is a buffer of its own, else an exact copy. */
+    /**
+     * The current frame for the caller to keep: retained if it is a buffer of its own (WebSocket); for a TCP frame, a
+     * retained slice of the decoder's receive buffer if that buffer is at most {@link #MAX_SHARED_RECEIVE_BUFFER}
+     * bytes, else an exact copy (so that a kept 60-byte frame cannot pin a large cumulation).
+     *
+     * <p>The slice is safe to keep: the decoder never writes over bytes it has handed out (Netty's cumulator only
+     * appends past the writer index, and read bytes are discarded only while the cumulation is not shared, i.e. its
+     * reference count is 1), and the slice's reference keeps the memory from going back to the pool.
+     */
     ByteBuf retainCurrentFrame() {
         final ByteBuf frame = currentFrame();
         if (frame == null) {
@@ -94,6 +111,9 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Tcp
         }
         if (currentFrameOwned) {
             return frame.retain();
+        }
+        if (frame.capacity() <= MAX_SHARED_RECEIVE_BUFFER) {
+            return frame.retainedSlice();
         }
         final int n = frame.readableBytes();
         return ctx.alloc().buffer(n).writeBytes(frame, frame.readerIndex(), n);
@@ -103,6 +123,24 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Tcp
     public void handlerAdded(final ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.session = new Session(gateway, this, ctx.channel(), transport);
+    }
+
+    /** What this connection's I/O thread reuses; only on that thread. */
+    IoThreadState threadState() {
+        final IoThreadState t = threadState;
+        return t != null ? t : (threadState = gateway.threadState());
+    }
+
+    /**
+     * Writes {@code frame} (not flushed) from this handler's context, on the I/O thread: the path a handler's own
+     * write takes, rather than from the pipeline's tail.
+     *
+     * @param frame what the channel writes and releases
+     * @param wireBytes bytes it puts on the wire, for the stats
+     */
+    void writeFromLoop(final Object frame, final int wireBytes) {
+        ctx.write(frame, ctx.voidPromise());
+        threadState().countOut(wireBytes);
     }
 
     io.netty.channel.Channel channel() {
@@ -129,7 +167,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Tcp
 
     /** Writes reliable message {@code seq}: a Seq marker, then the message ({@code frame} is a TCP frame, kept). */
     void writeReliable(final long seq, final ByteBuf frame) {
-        writeControl(Control.seq(gateway.threadState().writer, seq), false);
+        writeControl(Control.seq(threadState().writer, seq), false);
         if (transport == Transport.TCP) {
             ctx.write(frame.retainedDuplicate(), ctx.voidPromise());
         } else {
@@ -204,11 +242,31 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Tcp
             violation(CloseCodes.PROTOCOL_VIOLATION, "unexpected " + msg.getClass().getSimpleName());
             return;
         }
+        readStamped = false; // one WebSocket frame per call
         try {
             frame(frame, true);
         } finally {
             frame.release();
         }
+    }
+
+    /** The decoder got a new socket read: its first frame reads the clock again. */
+    @Override
+    public void onRead() {
+        readStamped = false;
+    }
+
+    /**
+     * The time of the frames of the current socket read: the clock is read at the first and reused for the others.
+     * They had all arrived by then, so no frame is timed before it came: the rate limiter refills no earlier than
+     * with a clock read per frame, and the idle timer counts from a time a frame had certainly arrived.
+     */
+    private long readNanos() {
+        if (!readStamped) {
+            readNanos = gateway.clock.nanoTime();
+            readStamped = true;
+        }
+        return readNanos;
     }
 
     /** A TCP frame, in place in the decoder's cumulation (borrowed for this call). */
@@ -223,8 +281,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Tcp
         }
         final int n = frame.readableBytes();
         final NetStats stats = gateway.stats;
-        final long now = gateway.clock.nanoTime();
-        final IoThreadState t = gateway.threadState();
+        final long now = readNanos();
+        final IoThreadState t = threadState();
         t.countIn(transport == Transport.TCP ? n + 4 : n, now);
         lastFrameNanos = now;
         if (!bucket.tryAcquire(now)) {
@@ -280,13 +338,13 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Tcp
     // ---- control messages (called by the control dispatcher on this thread)
 
     void onPing(final ByteBuffer payload) {
-        final IoThreadState t = gateway.threadState();
+        final IoThreadState t = threadState();
         final Ping ping = Ping.getRootAsPing(payload, t.ping);
         writeControl(Control.pong(t.writer, ping.seq(), ping.sentNanos(), gateway.clock.nanoTime()), true);
     }
 
     void onPong(final ByteBuffer payload) {
-        final Pong pong = Pong.getRootAsPong(payload, gateway.threadState().pong);
+        final Pong pong = Pong.getRootAsPong(payload, threadState().pong);
         final long rtt = gateway.clock.nanoTime() - pong.echoNanos();
         if (rtt >= 0 && rtt < MAX_RTT_NANOS) {
             session.rtt.sample(rtt);
@@ -295,7 +353,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Tcp
     }
 
     void onClose(final ByteBuffer payload) {
-        final Close close = Close.getRootAsClose(payload, gateway.threadState().close);
+        final Close close = Close.getRootAsClose(payload, threadState().close);
         final String reason = close.reason();
         LOG.debug("{} closed by the peer: {} {}", session, CloseCodes.name(close.code()), reason);
         if (session.markClosing(close.code(), reason == null ? "" : reason)) {
@@ -304,11 +362,11 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Tcp
     }
 
     void onAck(final ByteBuffer payload) {
-        session.onAck(Ack.getRootAsAck(payload, gateway.threadState().ack).seq());
+        session.onAck(Ack.getRootAsAck(payload, threadState().ack).seq());
     }
 
     void onHello(final ByteBuffer payload) {
-        final Hello hello = Hello.getRootAsHello(payload, gateway.threadState().hello);
+        final Hello hello = Hello.getRootAsHello(payload, threadState().hello);
         cancelTimer();
         final int version = hello.protocolVersion();
         if (version != NetMessageTypes.PROTOCOL_VERSION) {
@@ -380,7 +438,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Tcp
         state = OPEN;
         wasOpen = true;
         gateway.stats.resumes.increment();
-        writeControl(Control.welcome(gateway.threadState().writer, s.id, presented, gateway.settings.tickRateHz,
+        writeControl(Control.welcome(threadState().writer, s.id, presented, gateway.settings.tickRateHz,
             gateway.clock.nanoTime(), System.currentTimeMillis(), true), false);
         final long resent = s.drainNow();
         gateway.stats.resent.add(resent);
@@ -425,7 +483,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Tcp
     private void reject(final int code, final String reason) {
         gateway.stats.reject(code);
         LOG.info("handshake of {} rejected: {} ({})", ctx.channel().remoteAddress(), CloseCodes.name(code), reason);
-        writeControl(Control.reject(gateway.threadState().writer, code, reason), false);
+        writeControl(Control.reject(threadState().writer, code, reason), false);
         session.close(code, reason);
     }
 
@@ -444,7 +502,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Tcp
             java.nio.ByteBuffer.wrap(token).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(0, session.id);
             session.enableResume(token);
         }
-        writeControl(Control.welcome(gateway.threadState().writer, session.id, token, gateway.settings.tickRateHz,
+        writeControl(Control.welcome(threadState().writer, session.id, token, gateway.settings.tickRateHz,
             gateway.clock.nanoTime(), System.currentTimeMillis(), false), true);
         startPinger();
         try {
@@ -456,15 +514,15 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Tcp
     }
 
     private void sendPing() {
-        gateway.threadState().publish(gateway.clock.nanoTime());
+        threadState().publish(gateway.clock.nanoTime());
         if (state == OPEN && session.closeReason() == null) {
-            writeControl(Control.ping(gateway.threadState().writer, ++pingSeq, gateway.clock.nanoTime()), true);
+            writeControl(Control.ping(threadState().writer, ++pingSeq, gateway.clock.nanoTime()), true);
         }
     }
 
     private void writeControl(final ByteBuffer envelope, final boolean flush) {
         final Object frame = session.format.frame(ctx.alloc(), envelope);
-        gateway.threadState().countOut(envelope.remaining() + (session.format == FrameFormat.TCP ? 4 : 0));
+        threadState().countOut(envelope.remaining() + (session.format == FrameFormat.TCP ? 4 : 0));
         if (flush) {
             ctx.writeAndFlush(frame, ctx.voidPromise());
         } else {
@@ -506,13 +564,13 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Tcp
             return;
         }
         final CloseReason reason = session.closeReason();
-        final ByteBuffer envelope = Control.close(gateway.threadState().writer, reason.code(), reason.reason());
+        final ByteBuffer envelope = Control.close(threadState().writer, reason.code(), reason.reason());
         final Object last;
         if (transport == Transport.WEBSOCKET) {
             writeControl(envelope, false);
             last = new CloseWebSocketFrame(reason.code() <= CloseCodes.CONNECTION_LOST ? 1000 : 1008, CloseCodes.name(reason.code()));
         } else {
-            gateway.threadState().countOut(envelope.remaining() + 4);
+            threadState().countOut(envelope.remaining() + 4);
             last = session.format.frame(ctx.alloc(), envelope);
         }
         ctx.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
@@ -538,7 +596,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Tcp
     public void channelInactive(final ChannelHandlerContext ctx) throws Exception {
         final boolean opened = wasOpen && state == OPEN;
         state = CLOSED;
-        gateway.threadState().publish(gateway.clock.nanoTime());
+        threadState().publish(gateway.clock.nanoTime());
         cancelTimer();
         cancelIdleTimer();
         if (pinger != null) {

@@ -229,20 +229,34 @@ public final class Session implements Peer {
             slowConsumer("more than " + gateway.settings.maxQueuedReliableBytes + " bytes of reliable messages queued");
             return false;
         }
-        ch.write(frame(format, ch.alloc(), envelope, shared), ch.voidPromise());
-        countOut(n);
+        write(ch, connection, envelope, n, shared);
         return true;
     }
 
     private boolean sendDroppable(final Object envelope, final int n, final boolean shared) {
         final Channel ch = channel;
-        if (connection == null || !ch.isWritable()) {
+        final ServerConnection c = connection;
+        if (c == null || !ch.isWritable()) {
             stats.messagesSkipped.increment();
             return false;
         }
-        ch.write(frame(format, ch.alloc(), envelope, shared), ch.voidPromise());
-        countOut(n);
+        write(ch, c, envelope, n, shared);
         return true;
+    }
+
+    /**
+     * Frames and writes one message: on the connection's I/O thread from its handler context (as a handler's own
+     * write, counted in the thread's plain counters), from any other thread through the channel.
+     */
+    private void write(final Channel ch, final ServerConnection c, final Object envelope, final int n, final boolean shared) {
+        final FrameFormat f = format;
+        final Object frame = frame(f, ch.alloc(), envelope, shared);
+        if (c != null && c.channel() == ch && c.inEventLoop()) {
+            c.writeFromLoop(frame, f == FrameFormat.TCP ? n + TcpFrameDecoder.PREFIX_BYTES : n);
+        } else {
+            ch.write(frame, ch.voidPromise());
+            countOut(n);
+        }
     }
 
     private boolean enqueueReliable(final Object envelope, final int n, final boolean shared) {
@@ -436,9 +450,11 @@ public final class Session implements Peer {
 
     /**
      * The frame being dispatched, for the caller to keep: lets a message handler hand the frame to a zone thread
-     * that reads it in place later (and releases it). The buffer is exclusively the caller's (a copy of a TCP frame,
-     * which the gateway reads in place in its receive buffer; the WebSocket frame itself, retained); its readable
-     * bytes are the whole envelope. Only valid on the I/O thread while a handler of this session runs.
+     * that reads it in place later (and releases it). The buffer is the caller's to read and release: for TCP, a
+     * retained slice of the receive buffer the gateway reads the frame in (no copy; a copy if that buffer is larger
+     * than 64 KiB, so that a small kept frame cannot pin a large one), for WebSocket the frame itself, retained. The
+     * gateway never writes over those bytes again. Its readable bytes are the whole envelope; its capacity is fixed
+     * (do not write beyond them). Only valid on the I/O thread while a handler of this session runs.
      *
      * @return a buffer holding the current envelope; the caller must release it
      * @throws IllegalStateException outside a handler call

@@ -54,7 +54,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code plainPrepender}: the peer written the textbook way, {@code LengthFieldBasedFrameDecoder} +
  *       {@code LengthFieldPrepender} and a handler that writes the frame back;</li>
  *   <li>{@code dispatchOnly}: no pipeline, mmo-core's {@code MessageDispatcher} (verification + handler call) on
- *       the frame, the handler reads one field.</li>
+ *       the frame, the handler reads one field;</li>
+ *   <li>{@code fourPerRead}: as {@code full}, but each read carries four frames (one op = four messages), as a
+ *       socket read of a busy client does: shows what is paid per read rather than per message.</li>
  * </ul>
  * Not a target of its own: read it next to {@code PipelineEchoBenchmark} (same harness, same JVM flags).
  */
@@ -66,7 +68,7 @@ import org.openjdk.jmh.annotations.Warmup;
     "-Dio.netty.leakDetection.level=disabled"})
 @State(Scope.Thread)
 public class PipelineBreakdownBenchmark {
-    @Param({"full", "noIdle", "sliceDecoder", "noRetain", "plainPrepender", "dispatchOnly"})
+    @Param({"full", "noIdle", "sliceDecoder", "noRetain", "plainPrepender", "dispatchOnly", "fourPerRead"})
     public String variant;
 
     private Gateway gateway;
@@ -100,6 +102,14 @@ public class PipelineBreakdownBenchmark {
             })
             .build();
         input = PipelineEchoBenchmark.envelopeFrame();
+        if (variant.equals("fourPerRead")) {
+            final ByteBuf four = PooledByteBufAllocator.DEFAULT.directBuffer(4 * input.readableBytes());
+            for (int i = 0; i < 4; i++) {
+                four.writeBytes(input, input.readerIndex(), input.readableBytes());
+            }
+            input.release();
+            input = four;
+        }
         if (variant.equals("dispatchOnly")) {
             dispatcher = registry.newDispatcher();
             frame = input.retainedSlice(4, input.readableBytes() - 4);

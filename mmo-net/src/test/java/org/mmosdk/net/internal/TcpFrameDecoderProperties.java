@@ -88,4 +88,86 @@ class TcpFrameDecoderProperties {
             .isInstanceOf(io.netty.handler.codec.TooLongFrameException.class);
         ch.finishAndReleaseAll();
     }
+
+    // ---- with a sink (the gateway's mode): frames in place, whole frames of a fresh read without the inherited path
+
+    @Property(tries = 300)
+    void sinkSeesEveryFrameInOrderAndKeptSlicesStayIntactWhateverTheChunking(@ForAll("envelopes") final List<byte[]> envelopes,
+        @ForAll @IntRange(min = 1, max = 300) final int chunk) {
+        final ByteBuf stream = Unpooled.buffer();
+        for (final byte[] e : envelopes) {
+            stream.writeIntLE(e.length).writeBytes(e);
+        }
+        final List<byte[]> seen = new ArrayList<>();
+        final List<ByteBuf> kept = new ArrayList<>();
+        final EmbeddedChannel ch = new EmbeddedChannel(new TcpFrameDecoder(MAX, frame -> {
+            final byte[] b = new byte[frame.readableBytes()];
+            frame.getBytes(frame.readerIndex(), b);
+            seen.add(b);
+            kept.add(frame.retainedSlice()); // what ServerConnection.retainCurrentFrame hands out
+        }));
+        final List<ByteBuf> reads = new ArrayList<>();
+        while (stream.isReadable()) {
+            final int n = Math.min(chunk, stream.readableBytes());
+            final ByteBuf read = Unpooled.buffer(n + 16).writeBytes(stream, n); // a read of its own, with room after
+            reads.add(read);
+            ch.writeInbound(read);
+        }
+        stream.release();
+        assertThat(ch.finish()).isFalse();
+        assertThat(seen).hasSize(envelopes.size());
+        for (int i = 0; i < seen.size(); i++) {
+            assertThat(seen.get(i)).isEqualTo(envelopes.get(i));
+            final byte[] later = new byte[kept.get(i).readableBytes()];
+            kept.get(i).getBytes(0, later);
+            assertThat(later).as("kept frame %d after all later reads", i).isEqualTo(envelopes.get(i));
+            kept.get(i).release();
+        }
+        for (final ByteBuf read : reads) {
+            assertThat(read.refCnt()).as("every read buffer released").isZero();
+        }
+    }
+
+    @Property(tries = 200)
+    void sinkOversizedPrefixFailsFastEvenAfterWholeFramesOfTheSameRead(@ForAll @IntRange(min = 0, max = 5) final int before,
+        @ForAll @IntRange(min = MAX + 1) final int announced) {
+        final List<Integer> seen = new ArrayList<>();
+        final EmbeddedChannel ch = new EmbeddedChannel(new TcpFrameDecoder(MAX, frame -> seen.add(frame.readableBytes())));
+        final ByteBuf read = Unpooled.buffer();
+        for (int i = 0; i < before; i++) {
+            read.writeIntLE(3).writeBytes(new byte[] {1, 2, 3});
+        }
+        read.writeIntLE(announced);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ch.writeInbound(read))
+            .isInstanceOf(io.netty.handler.codec.TooLongFrameException.class);
+        assertThat(seen).hasSize(before).allMatch(n -> n == 3);
+        ch.finishAndReleaseAll();
+        assertThat(read.refCnt()).isZero();
+    }
+
+    @Property(tries = 500)
+    void sinkRandomBytesOnlyYieldCappedFramesOrDecoderErrors(@ForAll @Size(max = 2048) final List<Byte> bytes,
+        @ForAll @IntRange(min = 1, max = 64) final int chunk) {
+        final byte[] data = new byte[bytes.size()];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = bytes.get(i);
+        }
+        final List<Integer> seen = new ArrayList<>();
+        final EmbeddedChannel ch = new EmbeddedChannel(new TcpFrameDecoder(MAX, frame -> seen.add(frame.readableBytes())));
+        final List<ByteBuf> reads = new ArrayList<>();
+        try {
+            for (int off = 0; off < data.length; off += chunk) {
+                final ByteBuf read = Unpooled.copiedBuffer(data, off, Math.min(chunk, data.length - off));
+                reads.add(read);
+                ch.writeInbound(read);
+            }
+        } catch (final DecoderException expected) {
+            // too long frames are refused with TooLongFrameException
+        }
+        ch.finishAndReleaseAll();
+        assertThat(seen).allMatch(n -> n >= 0 && n <= MAX);
+        for (final ByteBuf read : reads) {
+            assertThat(read.refCnt()).as("every read buffer released").isZero();
+        }
+    }
 }
