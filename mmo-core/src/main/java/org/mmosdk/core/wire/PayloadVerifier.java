@@ -289,6 +289,13 @@ public final class PayloadVerifier {
     static int firstInvalidUtf8(final ByteBuffer bb, final int from, final int to) {
         int i = from;
         while (i < to) {
+            // runs of ASCII eight bytes at a time (no high bit set in the word, in either byte order)
+            while (to - i >= 8 && (bb.getLong(i) & 0x8080_8080_8080_8080L) == 0) {
+                i += 8;
+            }
+            if (i == to) {
+                break;
+            }
             final int b0 = bb.get(i);
             if (b0 >= 0) {
                 i++;
