@@ -912,13 +912,9 @@ final class EntityCodec {
                     final int common = decodeWidths[di];
                     final long zz = (word >>> 1) & ((1L << common) - 1);
                     pos += 1 + common;
-                    final long sum = from + unzigzag(zz);
-                    if (encoding[k] == ReplicationRules.ANGLE) {
-                        x = sum & ((1L << bits) - 1);
-                    } else if (sum < 0 || sum >= 1L << bits) {
+                    x = addDelta(from, zz, bits, encoding[k] == ReplicationRules.ANGLE);
+                    if (x < 0) {
                         return -1;
-                    } else {
-                        x = sum;
                     }
                     vals[v++] = x;
                     continue;
@@ -932,13 +928,9 @@ final class EntityCodec {
                 } else if (code < bits) {
                     final long zz = (1L << (code - 1)) | ((word >>> prefix) & ((1L << (code - 1)) - 1));
                     pos += prefix + code - 1;
-                    final long sum = from + unzigzag(zz);
-                    if (encoding[k] == ReplicationRules.ANGLE) {
-                        x = sum & ((1L << bits) - 1);
-                    } else if (sum < 0 || sum >= 1L << bits) {
+                    x = addDelta(from, zz, bits, encoding[k] == ReplicationRules.ANGLE);
+                    if (x < 0) {
                         return -1;
-                    } else {
-                        x = sum;
                     }
                 } else if (code == bits) {
                     x = (word >>> prefix) & ((1L << bits) - 1);
@@ -1108,6 +1100,15 @@ final class EntityCodec {
             decodePlan = p;
         }
         return p;
+    }
+
+    /** {@code from} plus the zigzag delta {@code zz}: wrapped for an angle, else -1 if outside the field's range. */
+    private static long addDelta(final long from, final long zz, final int bits, final boolean angle) {
+        final long sum = from + unzigzag(zz);
+        if (angle) {
+            return sum & ((1L << bits) - 1);
+        }
+        return sum < 0 || sum >= 1L << bits ? -1 : sum;
     }
 
     /** The gamma-coded number at the low bits of {@code w} (at least 57 valid bits), or -1 if it is too long. */
