@@ -63,6 +63,7 @@ public final class SyncServer {
     private final float viewRadius;
     private final float hysteresis;
     private final int interestInterval;
+    /** Updates so far, modulo the interest interval (the phase of this one). */
     private int updates;
     private final int bytesPerTick;
     private final int ringSize;
@@ -276,7 +277,8 @@ public final class SyncServer {
         epoch++;
         final int baselineTick = world.tick() - 1;
         final long now = clock.nanoTime();
-        final int phase = updates++ % interestInterval;
+        final int phase = updates;
+        updates = phase + 1 == interestInterval ? 0 : phase + 1;
         for (int i = 0, n = clients.size(); i < n; i++) {
             final ClientView c = clients.get(i);
             if (!c.peer.isOpen()) {
@@ -479,13 +481,7 @@ public final class SyncServer {
             }
             final long e = c.handle[s];
             if (st == ClientView.LEAVING) {
-                if (removedCount < MAX_REMOVED) {
-                    if (removedCount == removed.length) {
-                        removed = Arrays.copyOf(removed, removedCount * 2);
-                    }
-                    removed[removedCount++] = e;
-                    record.add(e, ClientView.ITEM_LEAVE, s);
-                }
+                removedCount = addRemoved(record, e, s, removedCount);
                 continue;
             }
             if (e == c.owned) {
@@ -496,13 +492,7 @@ public final class SyncServer {
                 // gone from the world (or no longer replicated) since this client's last interest update: leaves now
                 c.state[s] = ClientView.LEAVING;
                 c.leaveSeq[s] = seq;
-                if (removedCount < MAX_REMOVED) {
-                    if (removedCount == removed.length) {
-                        removed = Arrays.copyOf(removed, removedCount * 2);
-                    }
-                    removed[removedCount++] = e;
-                    record.add(e, ClientView.ITEM_LEAVE, s);
-                }
+                removedCount = addRemoved(record, e, s, removedCount);
                 continue;
             }
             final int mask;
@@ -621,6 +611,22 @@ public final class SyncServer {
             bytesSent += length;
             snapshotsSent++;
         }
+    }
+
+    /**
+     * Lists a leaving entity in this snapshot's removed ids (up to {@link #MAX_REMOVED}; the rest go in the next
+     * snapshots) and in its record; returns the new count.
+     */
+    private int addRemoved(final ClientView.Record record, final long entity, final int slot, final int count) {
+        if (count == MAX_REMOVED) {
+            return count;
+        }
+        if (count == removed.length) {
+            removed = Arrays.copyOf(removed, count * 2);
+        }
+        removed[count] = entity;
+        record.add(entity, ClientView.ITEM_LEAVE, slot);
+        return count + 1;
     }
 
     /** An entering slot's full mask, else its changed components. */
