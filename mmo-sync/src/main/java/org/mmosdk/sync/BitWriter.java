@@ -60,6 +60,25 @@ final class BitWriter {
         accBits = bits;
     }
 
+    /**
+     * The bits written since bit position {@code mark}, least-significant first: at most 64 of them (the caller checks
+     * {@code bitPosition() - mark <= 64}), so that they can be appended again with one {@link #write}.
+     */
+    long bitsSince(final int mark) {
+        final int len = bitPosition() - mark;
+        final int storedBits = stored * 8;
+        final long v;
+        if (mark >= storedBits) {
+            v = acc >>> (mark - storedBits);
+        } else {
+            // starts in the last stored word (len <= 64), ends in the accumulator
+            final int low = storedBits - mark;
+            final long word = (long) LONGS.get(buf, stored - 8) >>> (64 - low);
+            v = low == 64 ? word : word | (acc << low);
+        }
+        return len == 64 ? v : v & ((1L << len) - 1);
+    }
+
     /** Appends the low {@code bits} bits of {@code value}, bits in [0, 64]. */
     void write(final long value, final int bits) {
         if (bits == 0) {

@@ -54,14 +54,17 @@ final class ClientView {
      * {@link #BASE_SEQ} the newest acknowledged snapshot that carried a record of it since it entered (0: none), the base
      * of its value deltas; at {@link #BASE_MASK} the components the client holds as of it; at {@link #PRIOR_SEQ} and
      * {@link #PRIOR_MASK} the same of the base before it (0: none; with it, deltas are from a linear extrapolation); at
-     * {@link #baseValues} and {@link #priorValues} the {@link #deltaWidth} quantized values as of the base and the
-     * prior base.
+     * {@link #BASE_EPOCH} and {@link #PRIOR_EPOCH} the server updates ({@code SyncServer}'s epoch) that sent them, which
+     * name their values for every client (the values an entity had in that update); at {@link #baseValues} and
+     * {@link #priorValues} the {@link #deltaWidth} quantized values as of the base and the prior base.
      */
     int[] bases;
     static final int BASE_SEQ = 0;
     static final int BASE_MASK = 1;
     static final int PRIOR_SEQ = 2;
     static final int PRIOR_MASK = 3;
+    static final int BASE_EPOCH = 4;
+    static final int PRIOR_EPOCH = 5;
     /** Offset of the base's values in a slot's block. */
     final int baseValues;
     /** Offset of the prior base's values in a slot's block. */
@@ -70,10 +73,6 @@ final class ClientView {
     final int baseStride;
     /** The newest snapshot acknowledged (the common base of the next snapshot), 0 for none. */
     int lastAckedSeq;
-    /** The current snapshot's common delta width per delta field. */
-    final int[] widths;
-    /** The widths the deltas of the current snapshot needed, per delta field (the next snapshot's widths). */
-    final int[] widthCounts;
 
     // ------------------------------------------------------------------ sent snapshots
     int nextSeq = 1;
@@ -108,12 +107,10 @@ final class ClientView {
         this.weight = new float[viewCapacity];
         this.freeSlots = new int[viewCapacity];
         this.deltaWidth = Math.max(1, deltaWidth);
-        this.baseValues = PRIOR_MASK + 1;
+        this.baseValues = PRIOR_EPOCH + 1;
         this.priorValues = baseValues + this.deltaWidth;
         this.baseStride = priorValues + this.deltaWidth;
         this.bases = new int[viewCapacity * baseStride];
-        this.widths = new int[this.deltaWidth];
-        this.widthCounts = new int[this.deltaWidth * EntityCodec.WIDTH_BUCKETS];
         this.ring = new Record[ringSize];
         for (int i = 0; i < ringSize; i++) {
             ring[i] = new Record(viewCapacity, this.deltaWidth);
@@ -206,12 +203,14 @@ final class ClientView {
         return gap > 0 && seq - p <= EntityCodec.HISTORY ? gap : 0;
     }
 
-    /** The slot's base moves to {@code seq}: the current base becomes the prior one. */
-    void shiftBase(final int s, final int seq) {
+    /** The slot's base moves to {@code seq}, sent in update {@code epoch}: the current base becomes the prior one. */
+    void shiftBase(final int s, final int seq, final int epoch) {
         final int at = s * baseStride;
         final int[] b = bases;
         b[at + PRIOR_SEQ] = b[at + BASE_SEQ];
         b[at + PRIOR_MASK] = b[at + BASE_MASK];
+        b[at + PRIOR_EPOCH] = b[at + BASE_EPOCH];
+        b[at + BASE_EPOCH] = epoch;
         for (int i = 0; i < deltaWidth; i++) {
             b[at + priorValues + i] = b[at + baseValues + i];
         }
@@ -243,6 +242,8 @@ final class ClientView {
     static final class Record {
         int seq;
         int tick;
+        /** The server update that sent it ({@code SyncServer}'s epoch). */
+        int epoch;
         boolean acked = true;
         int count;
         long[] entities;
@@ -265,9 +266,10 @@ final class ClientView {
         }
 
         /** Starts a record of at most {@code capacity} items (grown by doubling, so it settles once views do). */
-        void reset(final int seq, final int tick, final int capacity) {
+        void reset(final int seq, final int tick, final int epoch, final int capacity) {
             this.seq = seq;
             this.tick = tick;
+            this.epoch = epoch;
             this.acked = false;
             this.count = 0;
             if (entities.length < capacity) {

@@ -143,6 +143,14 @@ final class EntityCodec {
         final int componentMask, final Chunk chunk, final int row, final int[] qs, final int qOff, final int[] base,
         final int baseOff, final int priorOff, final int baseMask, final int[] out, final int outOff, final int[] widths,
         final int[] widthCounts) {
+        writeSlotHeader(w, gap, baseCode, priorGap, componentMask);
+        writeSlotFields(w, baseCode != BASE_NONE, age, priorGap, componentMask, chunk, row, qs, qOff, base, baseOff,
+            priorOff, baseMask, out, outOff, widths, widthCounts);
+    }
+
+    /** A slot record's header: {@code [0][gamma(gap)][base][prior][mask]}. */
+    void writeSlotHeader(final BitWriter w, final int gap, final int baseCode, final int priorGap,
+        final int componentMask) {
         // the header gathered in one word in the usual case: [0][gamma(gap)][1: common base][1 1: prior 1 before][mask]
         final int n = 31 - Integer.numberOfLeadingZeros(gap);
         long h = ((((long) gap & ((1L << n) - 1)) << (n + 1)) | (1L << n)) << 1;
@@ -175,7 +183,17 @@ final class EntityCodec {
             hb = 0;
         }
         w.write(h | ((long) componentMask << hb), hb + componentBits);
-        final boolean hasBase = baseCode != BASE_NONE;
+    }
+
+    /**
+     * A slot record's fields, after its header ({@link #writeSlotHeader}): the rest of {@link #writeSlot}. They depend
+     * on the record's base and prior base (their values, masks and ages), its mask, the widths and the entity's values,
+     * not on the client or the slot, so that a server can write them once for every client that holds the same bases.
+     */
+    void writeSlotFields(final BitWriter w, final boolean hasBase, final int age, final int priorGap,
+        final int componentMask, final Chunk chunk, final int row, final int[] qs, final int qOff, final int[] base,
+        final int baseOff, final int priorOff, final int baseMask, final int[] out, final int outOff, final int[] widths,
+        final int[] widthCounts) {
         final ReplicationRules r = rules;
         final int[] first = r.firstField;
         for (int c = 0; c < componentBits; c++) {

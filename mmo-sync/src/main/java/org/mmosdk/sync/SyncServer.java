@@ -102,6 +102,21 @@ public final class SyncServer {
     private final Consumer<Chunk> collect = this::collect;
 
     private int epoch;
+    /** The delta widths of this update's snapshots (the same for every client), chosen from {@link #widthCounts}. */
+    private final int[] widths;
+    /** The widths the deltas written in this update needed, per delta field (the next update's widths). */
+    private final int[] widthCounts;
+    // Per dense entity, the fields of its last slot record written in this update (cacheEpoch == epoch), keyed by what
+    // they depend on besides the entity: the bases' updates, the masks, the base's age and the prior's gap. Clients that
+    // acknowledged the same snapshots hold the same bases, so the fields are encoded once and copied to the others.
+    private int[] cacheEpoch = new int[256];
+    private long[] cacheKeyBases = new long[256];
+    private long[] cacheKeyMasks = new long[256];
+    private long[] cacheKeyAges = new long[256];
+    private long[] cacheBits = new long[256];
+    private int[] cacheLength = new int[256];
+    private long fieldCacheHits;
+    private final boolean fieldCache;
     private long[] candidates = new long[256];
     private int[] candidateDense = new int[256];
     private int[] candidateMask = new int[256];
@@ -125,6 +140,7 @@ public final class SyncServer {
         this.viewRadius = b.viewRadius;
         this.hysteresis = b.hysteresis;
         this.interestInterval = b.interestInterval;
+        this.fieldCache = b.fieldCache;
         this.bytesPerTick = b.bytesPerTick;
         this.ringSize = b.snapshotRing;
         this.viewCapacity = b.viewCapacity;
@@ -140,6 +156,8 @@ public final class SyncServer {
         this.denseTicks = new int[256 * componentCount];
         this.deltaWidth = Math.max(1, rules.deltaCount);
         this.denseQ = new int[256 * deltaWidth];
+        this.widths = new int[deltaWidth];
+        this.widthCounts = new int[deltaWidth * EntityCodec.WIDTH_BUCKETS];
     }
 
     /**
@@ -275,6 +293,7 @@ public final class SyncServer {
     public void update() {
         rebuildDense();
         epoch++;
+        codec.chooseWidths(widthCounts, widths);
         final int baselineTick = world.tick() - 1;
         final long now = clock.nanoTime();
         final int phase = updates;
@@ -333,6 +352,12 @@ public final class SyncServer {
                 denseTicks = Arrays.copyOf(denseTicks, m * componentCount);
                 denseQ = Arrays.copyOf(denseQ, m * deltaWidth);
                 denseQDone = Arrays.copyOf(denseQDone, m);
+                cacheEpoch = Arrays.copyOf(cacheEpoch, m);
+                cacheKeyBases = Arrays.copyOf(cacheKeyBases, m);
+                cacheKeyMasks = Arrays.copyOf(cacheKeyMasks, m);
+                cacheKeyAges = Arrays.copyOf(cacheKeyAges, m);
+                cacheBits = Arrays.copyOf(cacheBits, m);
+                cacheLength = Arrays.copyOf(cacheLength, m);
             }
             final long e = entities[row];
             denseHandle[d] = e;
@@ -445,16 +470,15 @@ public final class SyncServer {
     private void sendSnapshot(final ClientView c, final int baselineTick, final long now) {
         final int seq = c.nextSeq;
         final ClientView.Record record = c.ring[seq & c.ringMask];
-        record.reset(seq, baselineTick, c.slotHigh + 1);
+        record.reset(seq, baselineTick, epoch, c.slotHigh + 1);
         bits.reset();
         int entityCount = 0;
         int removedCount = 0;
 
-        // the common base and, with one, the delta widths (chosen from what the previous snapshot's deltas needed)
+        // the common base and, with one, the delta widths (this update's, chosen from what the last update's deltas needed)
         final int commonBase = c.lastAckedSeq != 0 && seq - c.lastAckedSeq < EntityCodec.MAX_GAMMA - 1 ? c.lastAckedSeq : 0;
         if (commonBase != 0) {
-            codec.chooseWidths(c.widthCounts, c.widths);
-            codec.writeWidths(bits, c.widths);
+            codec.writeWidths(bits, widths);
         }
 
         // the owned entity, always, in full
@@ -636,7 +660,8 @@ public final class SyncServer {
 
     /**
      * Writes slot {@code s}'s record: an id record if it is entering, else a slot record {@code gap} after the previous
-     * one, against its base when the client still has it. Its delta fields' values go to the record's next item.
+     * one, against its base when the client still has it. Its delta fields' values go to the record's next item. A slot
+     * record's fields are copied from the entity's field cache when an earlier client in this update had the same bases.
      */
     private void writeRecord(final ClientView c, final int s, final int d, final int mask, final int gap, final int seq,
         final int commonBase, final ClientView.Record record) {
@@ -646,11 +671,37 @@ public final class SyncServer {
             codec.writeId(bits, true, s, c.handle[s], mask, denseChunk[d], denseRow[d], denseQ, q, record.values, out);
         } else {
             final int baseCode = c.baseCode(s, seq, commonBase);
-            final int priorGap = baseCode == EntityCodec.BASE_NONE ? 0 : c.priorGap(s, mask, seq);
+            final boolean hasBase = baseCode != EntityCodec.BASE_NONE;
+            final int priorGap = hasBase ? c.priorGap(s, mask, seq) : 0;
+            final int[] bases = c.bases;
             final int at = s * c.baseStride;
-            codec.writeSlot(bits, gap, baseCode, seq - c.bases[at + ClientView.BASE_SEQ], priorGap, mask, denseChunk[d],
-                denseRow[d], denseQ, q, c.bases, at + c.baseValues, at + c.priorValues, c.bases[at + ClientView.BASE_MASK],
-                record.values, out, c.widths, c.widthCounts);
+            final int age = seq - bases[at + ClientView.BASE_SEQ];
+            final int baseMask = bases[at + ClientView.BASE_MASK];
+            codec.writeSlotHeader(bits, gap, baseCode, priorGap, mask);
+            // what the fields depend on besides the entity's values (a base's epoch is never 0)
+            final long keyBases = hasBase ? ((long) bases[at + ClientView.BASE_EPOCH] << 32)
+                | (priorGap > 0 ? bases[at + ClientView.PRIOR_EPOCH] & 0xFFFF_FFFFL : 0) : 0;
+            final long keyMasks = ((long) mask << 32) | (hasBase ? baseMask & 0xFFFF_FFFFL : 0);
+            final long keyAges = priorGap > 0 ? ((long) age << 32) | priorGap : 0;
+            if (fieldCache && cacheEpoch[d] == epoch && cacheKeyBases[d] == keyBases && cacheKeyMasks[d] == keyMasks
+                && cacheKeyAges[d] == keyAges) {
+                bits.write(cacheBits[d], cacheLength[d]);
+                System.arraycopy(denseQ, q, record.values, out, deltaWidth);
+                fieldCacheHits++;
+                return;
+            }
+            final int mark = bits.bitPosition();
+            codec.writeSlotFields(bits, hasBase, age, priorGap, mask, denseChunk[d], denseRow[d], denseQ, q, bases,
+                at + c.baseValues, at + c.priorValues, baseMask, record.values, out, widths, widthCounts);
+            final int length = bits.bitPosition() - mark;
+            if (length <= 64) {
+                cacheEpoch[d] = epoch;
+                cacheKeyBases[d] = keyBases;
+                cacheKeyMasks[d] = keyMasks;
+                cacheKeyAges[d] = keyAges;
+                cacheBits[d] = bits.bitsSince(mark);
+                cacheLength[d] = length;
+            }
         }
     }
 
@@ -751,7 +802,7 @@ public final class SyncServer {
             final int at = s * stride;
             final int baseSeq = bases[at + ClientView.BASE_SEQ];
             if (full ? baseSeq == 0 || seq - baseSeq > 0 : baseSeq != 0 && seq - baseSeq > 0) {
-                c.shiftBase(s, seq);
+                c.shiftBase(s, seq, r.epoch);
                 if (full) {
                     bases[at + ClientView.BASE_MASK] = masks[i];
                     System.arraycopy(values, i * width, bases, at + baseValues, width);
@@ -815,6 +866,11 @@ public final class SyncServer {
         return snapshotsSent;
     }
 
+    /** Slot records whose fields were copied from the per-entity cache (tests and benchmarks). */
+    long fieldCacheHits() {
+        return fieldCacheHits;
+    }
+
     /**
      * Messages rejected as malformed (their peer was closed).
      *
@@ -872,6 +928,7 @@ public final class SyncServer {
         private float viewRadius = 64f;
         private float hysteresis = 8f;
         private int interestInterval = 1;
+        private boolean fieldCache = true;
         private int bytesPerTick = 1400;
         private int snapshotRing = 32;
         private int viewCapacity = 64;
@@ -939,6 +996,12 @@ public final class SyncServer {
                 throw new IllegalArgumentException("interestInterval must be in [1, 64] ticks, was " + ticks);
             }
             this.interestInterval = ticks;
+            return this;
+        }
+
+        /** Tests: whether slot records' fields are copied from the per-entity cache (on by default). */
+        Builder fieldCache(final boolean on) {
+            this.fieldCache = on;
             return this;
         }
 

@@ -52,6 +52,31 @@ class BitCodecProperties {
         assertThat(r.read(3)).isEqualTo(5);
     }
 
+    /** What the server's field cache copies: the bits since a mark, written again, read back the same. */
+    @Property(tries = 500)
+    void bitsSinceAMarkAreTheBitsWritten(@ForAll @IntRange(min = 0, max = 300) final int before,
+        @ForAll @IntRange(min = 1, max = 64) final int bits, @ForAll final long value,
+        @ForAll @IntRange(min = 0, max = 64) final int after) {
+        final BitWriter w = new BitWriter(4);
+        for (int i = 0; i < before; i++) {
+            w.write(i * 0x9E3779B97F4A7C15L, 1);
+        }
+        final int mark = w.bitPosition();
+        w.write(value, bits);
+        final long copied = w.bitsSince(mark);
+        w.write(copied, bits);
+        w.write(-1L, after);
+        final BitReader r = readerOf(w);
+        r.read(before % 64);
+        for (int i = 0; i < before / 64; i++) {
+            r.read(64);
+        }
+        final long mask = bits == 64 ? -1L : (1L << bits) - 1;
+        assertThat(copied).isEqualTo(value & mask);
+        assertThat(r.read(bits)).isEqualTo(value & mask);
+        assertThat(r.read(bits)).isEqualTo(value & mask);
+    }
+
     @Property(tries = 500)
     void boundedFloatsStayWithinHalfAStep(@ForAll @FloatRange(min = -300, max = 300) final float v,
         @ForAll @IntRange(min = 4, max = 24) final int bits) {

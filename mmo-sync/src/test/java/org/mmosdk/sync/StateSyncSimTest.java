@@ -65,6 +65,33 @@ class StateSyncSimTest {
         }
     }
 
+    /**
+     * Clients on equal links acknowledge the same snapshots, so they hold the same bases and the server copies an
+     * entity's slot-record fields from the first such client's record to the others; the mirrors still converge
+     * exactly, and with the cache off they send the same number of records.
+     */
+    @Test
+    void slotRecordFieldsAreSharedBetweenClientsWithTheSameBases() {
+        final long[] hits = new long[2];
+        final long[] records = new long[2];
+        for (int run = 0; run < 2; run++) {
+            final SyncSim sim = new SyncSim(23, 6, 300, LinkConditions.lan(), 4000, 1, run == 0);
+            sim.run(200);
+            hits[run] = sim.sync.fieldCacheHits();
+            settle(sim);
+            assertConverged(sim);
+            for (final SyncSim.Client c : sim.clients) {
+                assertThat(c.sync.snapshotsRejected()).isZero();
+                assertThat(c.sync.deltaRecordsApplied()).isPositive();
+                assertThat(sim.exactMismatch(c)).as("client %s", c.atClient.id()).isNull();
+                records[run] += c.sync.deltaRecordsApplied();
+            }
+        }
+        assertThat(hits[0]).as("records copied from the cache").isGreaterThan(records[0] / 4);
+        assertThat(hits[1]).isZero();
+        assertThat(records[0]).isEqualTo(records[1]);
+    }
+
     /** A lossy link with long ack delays: bases fall out of the client's history and records go absolute. */
     @Test
     void basesOlderThanTheHistoryFallBackToAbsoluteValues() {
