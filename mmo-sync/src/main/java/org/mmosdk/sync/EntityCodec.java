@@ -19,9 +19,12 @@ import org.mmosdk.ecs.World;
  *
  * <pre>
  * header       [width: p bits] per delta field, in field order: the snapshot's common delta width of that field
- *              (less than its bits; p below)
+ *              (less than its bits; p below), then the usual shape of a slot record: [usual mask: n bits][usual prior:1]
  * id record    [1][full:1][gamma(slot + 1)][index: varint][generation: varint][mask: n bits][fields, absolute]
- * slot record  [0][gamma(slot - previous slot record's slot)][base][prior][mask: n bits][fields]
+ * slot record  [0][gamma(slot - previous slot record's slot)][1][fields]      the usual shape: the common base, the
+ *                                                                            usual mask, a prior 1 before the base if
+ *                                                                            the usual prior is 1 (else none)
+ *            | [0][gamma(slot - previous slot record's slot)][0][base][prior][mask: n bits][fields]
  *   base       [1]                  the snapshot's common base ({@code Snapshot.base}, which must be non-zero)
  *            | [0][gamma(code)]     code 1: no base (fields absolute); code a + 1: base = this snapshot's seq - a
  *   prior      with a base only: [0] (from = the base's value) | [1][gamma(g)]: a prior base g snapshots before
@@ -68,6 +71,8 @@ final class EntityCodec {
 
     private final ReplicationRules rules;
     private final int componentBits;
+    /** Slot records written with the usual shape's short header (tests). */
+    long usualWritten;
     private final int deltaCount;
 
     EntityCodec(final ReplicationRules rules) {
@@ -142,19 +147,29 @@ final class EntityCodec {
     void writeSlot(final BitWriter w, final int gap, final int baseCode, final int age, final int priorGap,
         final int componentMask, final Chunk chunk, final int row, final int[] qs, final int qOff, final int[] base,
         final int baseOff, final int priorOff, final int baseMask, final int[] out, final int outOff, final int[] widths,
-        final int[] widthCounts) {
-        writeSlotHeader(w, gap, baseCode, priorGap, componentMask);
+        final int[] widthCounts, final int usualMask, final int usualPrior) {
+        writeSlotHeader(w, gap, baseCode, priorGap, componentMask, usualMask, usualPrior);
         writeSlotFields(w, baseCode != BASE_NONE, age, priorGap, componentMask, chunk, row, qs, qOff, base, baseOff,
             priorOff, baseMask, out, outOff, widths, widthCounts);
     }
 
-    /** A slot record's header: {@code [0][gamma(gap)][base][prior][mask]}. */
+    /**
+     * A slot record's header: {@code [0][gamma(gap)][1]} if it has the snapshot's usual shape (the common base, mask
+     * {@code usualMask}, prior gap {@code usualPrior}, as written by {@link #writeWidths}), else
+     * {@code [0][gamma(gap)][0][base][prior][mask]}.
+     */
     void writeSlotHeader(final BitWriter w, final int gap, final int baseCode, final int priorGap,
-        final int componentMask) {
-        // the header gathered in one word in the usual case: [0][gamma(gap)][1: common base][1 1: prior 1 before][mask]
+        final int componentMask, final int usualMask, final int usualPrior) {
+        // the header gathered in one word: [0][gamma(gap)][1: usual] or [0][gamma(gap)][0][1: common base][...][mask]
         final int n = 31 - Integer.numberOfLeadingZeros(gap);
         long h = ((((long) gap & ((1L << n) - 1)) << (n + 1)) | (1L << n)) << 1;
         int hb = 2 * n + 2;
+        if (baseCode == BASE_COMMON && componentMask == usualMask && priorGap == usualPrior) {
+            w.write(h | (1L << hb), hb + 1);
+            usualWritten++;
+            return;
+        }
+        hb++;
         if (baseCode == BASE_COMMON) {
             h |= 1L << hb;
             hb++;
@@ -279,16 +294,19 @@ final class EntityCodec {
     }
 
     /**
-     * The snapshot's delta widths (present when it has a common base): one per delta field, in its prefix width, in
-     * field order.
+     * The snapshot's stream header (present when it has a common base): its delta widths, one per delta field, in its
+     * prefix width, in field order; then the usual shape of its slot records: the mask ({@code usualMask}, n bits) and
+     * whether they have a prior base 1 before their base ({@code usualPrior}: 1, or 0 for none).
      */
-    void writeWidths(final BitWriter w, final int[] widths) {
+    void writeWidths(final BitWriter w, final int[] widths, final int usualMask, final int usualPrior) {
         final ReplicationRules r = rules;
         for (int k = 0; k < r.flatField.length; k++) {
             if (r.flatDelta[k] >= 0) {
                 w.write(widths[r.flatDelta[k]], r.flatDeltaPrefix[k]);
             }
         }
+        w.write(usualMask, componentBits);
+        w.write(usualPrior, 1);
     }
 
     /**
@@ -803,8 +821,14 @@ final class EntityCodec {
     private int decodePriorEntry;
     private int decodePriorGap;
     private long decodeAge;
+    /** The usual slot record's mask and prior gap (0 or 1) in the snapshot being decoded. */
+    private int decodeUsualMask;
+    private int decodeUsualPrior;
 
-    /** The snapshot's delta widths from {@code pos}: the position after them, or -1 if one is too wide. */
+    /**
+     * The snapshot's stream header from {@code pos}, its delta widths and the usual shape of its slot records: the
+     * position after it, or -1 if a width is too wide.
+     */
     private int decodeWidths(final int start) {
         final ReplicationRules q = rules;
         final int[] widths = decodeWidths;
@@ -820,7 +844,10 @@ final class EntityCodec {
                 pos += q.flatDeltaPrefix[k];
             }
         }
-        return pos;
+        final long usual = peekAt(pos);
+        decodeUsualMask = (int) (usual & ((1L << componentBits) - 1));
+        decodeUsualPrior = (int) ((usual >>> componentBits) & 1);
+        return pos + componentBits + 1;
     }
 
     /**
@@ -839,9 +866,14 @@ final class EntityCodec {
             return -1;
         }
         decodePreviousSlot = slot;
-        final long w = peekAt(pos);
-        final long baseSeq;
+        // [1]: the usual shape (only in a snapshot with a common base, which has the stream header)
+        final boolean usual = (peekAt(pos) & 1) != 0;
         pos += 1;
+        final long w = usual ? 1 : peekAt(pos);
+        final long baseSeq;
+        if (!usual) {
+            pos += 1;
+        }
         if ((w & 1) != 0) {
             baseSeq = commonBase;
             if (baseSeq == 0) {
@@ -870,15 +902,19 @@ final class EntityCodec {
                 return -1;
             }
             decodeBaseCount++;
-            // [0] | [1][gamma(base - prior base)]
-            final long pw = peekAt(pos);
-            pos += 1;
+            // [0] | [1][gamma(base - prior base)], or the usual prior
+            final long pw = usual ? decodeUsualPrior : peekAt(pos);
+            if (!usual) {
+                pos += 1;
+            }
             if ((pw & 1) != 0) {
-                priorGap = gamma(pw >>> 1);
+                priorGap = usual ? 1 : gamma(pw >>> 1);
                 if (priorGap <= 0 || baseSeq - priorGap <= 0) {
                     return -1;
                 }
-                pos += gammaBits(priorGap);
+                if (!usual) {
+                    pos += gammaBits(priorGap);
+                }
                 priorEntry = findEntry(slot, baseSeq - priorGap);
                 if (priorEntry < 0) {
                     return -1;
@@ -890,10 +926,14 @@ final class EntityCodec {
         decodePriorEntry = priorEntry;
         decodePriorGap = priorGap;
         decodeAge = seq - baseSeq;
-        decodeMask = (int) (peekAt(pos) & ((1L << componentBits) - 1));
         recordFull[i] = false;
         recordHandle[i] = slotHandle[slot];
         recordSlot[i] = slot;
+        if (usual) {
+            decodeMask = decodeUsualMask;
+            return pos;
+        }
+        decodeMask = (int) (peekAt(pos) & ((1L << componentBits) - 1));
         return pos + componentBits;
     }
 

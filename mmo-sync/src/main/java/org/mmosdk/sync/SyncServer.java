@@ -106,6 +106,13 @@ public final class SyncServer {
     private final int[] widths;
     /** The widths the deltas written in this update needed, per delta field (the next update's widths). */
     private final int[] widthCounts;
+    /** The usual shape of this update's slot records (common base, this mask, prior gap 0 or 1): a short header. */
+    private int usualMask;
+    private int usualPrior;
+    /** Slot records against the common base written in this update, and how many had each component and a prior 1. */
+    private int usualSeen;
+    private int usualSeenPrior;
+    private final int[] usualSeenComponent;
     // Per dense entity, the fields of its last slot record written in this update (cacheEpoch == epoch), keyed by what
     // they depend on besides the entity: the bases' updates, the masks, the base's age and the prior's gap. Clients that
     // acknowledged the same snapshots hold the same bases, so the fields are encoded once and copied to the others.
@@ -158,6 +165,7 @@ public final class SyncServer {
         this.denseQ = new int[256 * deltaWidth];
         this.widths = new int[deltaWidth];
         this.widthCounts = new int[deltaWidth * EntityCodec.WIDTH_BUCKETS];
+        this.usualSeenComponent = new int[componentCount];
     }
 
     /**
@@ -294,6 +302,7 @@ public final class SyncServer {
         rebuildDense();
         epoch++;
         codec.chooseWidths(widthCounts, widths);
+        chooseUsualShape();
         final int baselineTick = world.tick() - 1;
         final long now = clock.nanoTime();
         final int phase = updates;
@@ -313,6 +322,24 @@ public final class SyncServer {
             }
             sendSnapshot(c, baselineTick, now);
         }
+    }
+
+    /**
+     * The usual slot-record shape of this update's snapshots from the last update's records against the common base:
+     * the components most of them had, and a prior 1 before the base if most had one.
+     */
+    private void chooseUsualShape() {
+        int mask = 0;
+        for (int c = 0; c < componentCount; c++) {
+            if (2 * usualSeenComponent[c] > usualSeen) {
+                mask |= 1 << c;
+            }
+            usualSeenComponent[c] = 0;
+        }
+        usualMask = mask;
+        usualPrior = 2 * usualSeenPrior > usualSeen ? 1 : 0;
+        usualSeen = 0;
+        usualSeenPrior = 0;
     }
 
     // ------------------------------------------------------------------ dense table + grid
@@ -478,7 +505,7 @@ public final class SyncServer {
         // the common base and, with one, the delta widths (this update's, chosen from what the last update's deltas needed)
         final int commonBase = c.lastAckedSeq != 0 && seq - c.lastAckedSeq < EntityCodec.MAX_GAMMA - 1 ? c.lastAckedSeq : 0;
         if (commonBase != 0) {
-            codec.writeWidths(bits, widths);
+            codec.writeWidths(bits, widths, usualMask, usualPrior);
         }
 
         // the owned entity, always, in full
@@ -677,7 +704,7 @@ public final class SyncServer {
             final int at = s * c.baseStride;
             final int age = seq - bases[at + ClientView.BASE_SEQ];
             final int baseMask = bases[at + ClientView.BASE_MASK];
-            codec.writeSlotHeader(bits, gap, baseCode, priorGap, mask);
+            codec.writeSlotHeader(bits, gap, baseCode, priorGap, mask, usualMask, usualPrior);
             // what the fields depend on besides the entity's values (a base's epoch is never 0)
             final long keyBases = hasBase ? ((long) bases[at + ClientView.BASE_EPOCH] << 32)
                 | (priorGap > 0 ? bases[at + ClientView.PRIOR_EPOCH] & 0xFFFF_FFFFL : 0) : 0;
@@ -689,6 +716,14 @@ public final class SyncServer {
                 System.arraycopy(denseQ, q, record.values, out, deltaWidth);
                 fieldCacheHits++;
                 return;
+            }
+            if (baseCode == EntityCodec.BASE_COMMON) {
+                // the shapes seen, once per entity and bases like the widths (a cache hit is not counted)
+                usualSeen++;
+                usualSeenPrior += priorGap == 1 ? 1 : 0;
+                for (int left = mask; left != 0; left &= left - 1) {
+                    usualSeenComponent[Integer.numberOfTrailingZeros(left)]++;
+                }
             }
             final int mark = bits.bitPosition();
             codec.writeSlotFields(bits, hasBase, age, priorGap, mask, denseChunk[d], denseRow[d], denseQ, q, bases,
@@ -864,6 +899,11 @@ public final class SyncServer {
      */
     public long snapshotsSent() {
         return snapshotsSent;
+    }
+
+    /** Slot records written with the snapshot's usual shape, a 3-bit header (tests and benchmarks). */
+    long usualRecords() {
+        return codec.usualWritten;
     }
 
     /** Slot records whose fields were copied from the per-entity cache (tests and benchmarks). */

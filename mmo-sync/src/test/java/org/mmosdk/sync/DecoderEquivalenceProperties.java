@@ -77,7 +77,9 @@ class DecoderEquivalenceProperties {
                 widths[c.rules.flatDelta[k]] = rng.nextInt(c.rules.flatBits[k]);
             }
         }
-        c.codec.writeWidths(w2, widths);
+        // the usual shape: a random mask, no prior (the client remembers only snapshot 1)
+        final int usualMask = c.randomMask(rng);
+        c.codec.writeWidths(w2, widths, usualMask, 0);
         final List<Integer> bound = new ArrayList<>();
         for (int i = 0; i < records1; i++) {
             if (full1[i]) {
@@ -93,9 +95,10 @@ class DecoderEquivalenceProperties {
             }
             final int e = rng.nextInt(c.entities.length);
             final boolean withBase = rng.nextInt(3) != 0;
+            final int mask = rng.nextBoolean() ? usualMask : c.randomMask(rng);
             c.codec.writeSlot(w2, slots[i] - previous, withBase ? EntityCodec.BASE_COMMON : EntityCodec.BASE_NONE, 1, 0,
-                c.randomMask(rng), c.world.chunkOf(c.entities[e]), c.world.rowOf(c.entities[e]), null, 0, serverBase,
-                i * dc, 0, masks1[i], null, 0, widths, null);
+                mask, c.world.chunkOf(c.entities[e]), c.world.rowOf(c.entities[e]), null, 0, serverBase, i * dc, 0,
+                masks1[i], null, 0, widths, null, usualMask, 0);
             previous = slots[i];
             records2++;
             if (rng.nextInt(4) == 0) {

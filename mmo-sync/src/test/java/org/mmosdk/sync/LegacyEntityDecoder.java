@@ -90,6 +90,8 @@ final class LegacyEntityDecoder {
         int withBase = 0;
         int withPrior = 0;
         final int[] widths = decodeWidths;
+        int usualMask = 0;
+        int usualPrior = 0;
         if (commonBase != 0) {
             for (int k = 0; k < fieldCount; k++) {
                 final int di = deltaIndex[k];
@@ -102,6 +104,10 @@ final class LegacyEntityDecoder {
                     pos += deltaPrefix[k];
                 }
             }
+            usualMask = (int) (r.peek(pos) & ((1L << n) - 1));
+            pos += n;
+            usualPrior = (int) (r.peek(pos) & 1);
+            pos += 1;
         }
         for (int i = 0; i < count; i++) {
             long w = r.peek(pos);
@@ -160,58 +166,89 @@ final class LegacyEntityDecoder {
                     return false;
                 }
                 previousSlot = slot;
-                w = r.peek(pos);
-                final long baseSeq;
-                if ((w & 1) != 0) {
-                    pos += 1;
-                    baseSeq = commonBase;
-                    if (baseSeq == 0) {
-                        return false;
-                    }
-                } else {
-                    pos += 1;
-                    final int code = gamma(w >>> 1);
-                    if (code <= 0) {
-                        return false;
-                    }
-                    pos += gammaBits(code);
-                    baseSeq = code == EntityCodec.BASE_NONE ? 0 : seq - (code - 1);
-                    if (code != EntityCodec.BASE_NONE && baseSeq <= 0) {
-                        return false;
-                    }
-                }
-                if (baseSeq != 0) {
+                // [1]: the snapshot's usual shape (common base, usual mask, usual prior)
+                final boolean usual = (r.peek(pos) & 1) != 0;
+                pos += 1;
+                if (usual) {
                     if (commonBase == 0) {
-                        return false;   // no delta widths in this snapshot
+                        return false;
                     }
-                    baseEntry = findEntry(slot, baseSeq);
+                    baseEntry = findEntry(slot, commonBase);
                     if (baseEntry < 0) {
                         return false;
                     }
                     baseMask = -1;
                     withBase++;
-                    age = seq - baseSeq;
-                    // [0] | [1][gamma(base - prior base)]
-                    final long pw = r.peek(pos);
-                    pos += 1;
-                    if ((pw & 1) != 0) {
-                        priorGap = gamma(pw >>> 1);
-                        if (priorGap <= 0 || baseSeq - priorGap <= 0) {
+                    age = seq - commonBase;
+                    if (usualPrior == 1) {
+                        priorGap = 1;
+                        if (commonBase - 1 <= 0) {
                             return false;
                         }
-                        pos += gammaBits(priorGap);
-                        priorEntry = findEntry(slot, baseSeq - priorGap);
+                        priorEntry = findEntry(slot, commonBase - 1);
                         if (priorEntry < 0) {
                             return false;
                         }
                         withPrior++;
                     }
+                    recordFull[i] = false;
+                    recordHandle[i] = slotHandle[slot];
+                    recordSlot[i] = slot;
+                    m = usualMask;
+                } else {
+                    w = r.peek(pos);
+                    final long baseSeq;
+                    if ((w & 1) != 0) {
+                        pos += 1;
+                        baseSeq = commonBase;
+                        if (baseSeq == 0) {
+                            return false;
+                        }
+                    } else {
+                        pos += 1;
+                        final int code = gamma(w >>> 1);
+                        if (code <= 0) {
+                            return false;
+                        }
+                        pos += gammaBits(code);
+                        baseSeq = code == EntityCodec.BASE_NONE ? 0 : seq - (code - 1);
+                        if (code != EntityCodec.BASE_NONE && baseSeq <= 0) {
+                            return false;
+                        }
+                    }
+                    if (baseSeq != 0) {
+                        if (commonBase == 0) {
+                            return false;   // no delta widths in this snapshot
+                        }
+                        baseEntry = findEntry(slot, baseSeq);
+                        if (baseEntry < 0) {
+                            return false;
+                        }
+                        baseMask = -1;
+                        withBase++;
+                        age = seq - baseSeq;
+                        // [0] | [1][gamma(base - prior base)]
+                        final long pw = r.peek(pos);
+                        pos += 1;
+                        if ((pw & 1) != 0) {
+                            priorGap = gamma(pw >>> 1);
+                            if (priorGap <= 0 || baseSeq - priorGap <= 0) {
+                                return false;
+                            }
+                            pos += gammaBits(priorGap);
+                            priorEntry = findEntry(slot, baseSeq - priorGap);
+                            if (priorEntry < 0) {
+                                return false;
+                            }
+                            withPrior++;
+                        }
+                    }
+                    m = (int) (r.peek(pos) & ((1L << n) - 1));
+                    pos += n;
+                    recordFull[i] = false;
+                    recordHandle[i] = slotHandle[slot];
+                    recordSlot[i] = slot;
                 }
-                m = (int) (r.peek(pos) & ((1L << n) - 1));
-                pos += n;
-                recordFull[i] = false;
-                recordHandle[i] = slotHandle[slot];
-                recordSlot[i] = slot;
             }
             recordMask[i] = m;
             recordValues[i] = v;

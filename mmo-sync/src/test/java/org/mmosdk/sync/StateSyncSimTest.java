@@ -68,16 +68,19 @@ class StateSyncSimTest {
     /**
      * Clients on equal links acknowledge the same snapshots, so they hold the same bases and the server copies an
      * entity's slot-record fields from the first such client's record to the others; the mirrors still converge
-     * exactly, and with the cache off they send the same number of records.
+     * exactly, and with the cache off they send the same number of records. Most slot records have the snapshot's usual
+     * shape (common base, prior 1 before it, the usual mask) and its short header.
      */
     @Test
     void slotRecordFieldsAreSharedBetweenClientsWithTheSameBases() {
         final long[] hits = new long[2];
         final long[] records = new long[2];
+        final long[] usual = new long[2];
         for (int run = 0; run < 2; run++) {
             final SyncSim sim = new SyncSim(23, 6, 300, LinkConditions.lan(), 4000, 1, run == 0);
             sim.run(200);
             hits[run] = sim.sync.fieldCacheHits();
+            usual[run] = sim.sync.usualRecords();
             settle(sim);
             assertConverged(sim);
             for (final SyncSim.Client c : sim.clients) {
@@ -90,6 +93,7 @@ class StateSyncSimTest {
         assertThat(hits[0]).as("records copied from the cache").isGreaterThan(records[0] / 4);
         assertThat(hits[1]).isZero();
         assertThat(records[0]).isEqualTo(records[1]);
+        assertThat(usual[0]).as("records with the usual shape").isGreaterThan(records[0] / 2);
     }
 
     /** A lossy link with long ack delays: bases fall out of the client's history and records go absolute. */
