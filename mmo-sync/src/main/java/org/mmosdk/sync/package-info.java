@@ -23,7 +23,10 @@
  * common base, one bit), optionally a prior base (the acknowledged base before it), the changed components' mask,
  * and each bounded float or angle as a zigzag delta from the base's value — or, with a prior base, from the base's
  * value extrapolated linearly from the prior's — in the snapshot's common width for that field (chosen from the
- * previous snapshot's deltas) or behind a length prefix (absolute when large). The client keeps the quantized values
+ * previous update's deltas) or behind a length prefix (absolute when large). A slot record of the snapshot's usual
+ * shape (common base, the usual mask and prior, named in the stream's header) has a 3-bit header. The server encodes an
+ * entity's slot-record fields once per update for all clients that hold the same bases and copies them to the others.
+ * The client keeps the quantized values
  * of the last 16 records of each slot, so any acknowledged base the server names is still there; the server names
  * none (absolute values) when more records than that were sent since. Loss, reordering and duplication stay harmless: every base is
  * acknowledged, and a snapshot older than the newest applied one is dropped. The bit layout is specified in
