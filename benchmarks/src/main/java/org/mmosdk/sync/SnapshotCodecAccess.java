@@ -23,6 +23,9 @@ public final class SnapshotCodecAccess {
     private final EnvelopeWriter envelope = new EnvelopeWriter(8192);
     private final BitReader reader = new BitReader();
     private final Snapshot snapshot = new Snapshot();
+    private final SnapshotHeader header = new SnapshotHeader();
+    private final BitReader headerReader = new BitReader();
+    private final SnapshotHeader peeked = new SnapshotHeader();
 
     /**
      * A codec laid out by {@code rules}.
@@ -43,9 +46,18 @@ public final class SnapshotCodecAccess {
         final int inputAck, final long[] removed, final int removedCount, final int count, final boolean[] full,
         final long[] handles, final int[] masks, final Chunk[] chunks, final int[] rows) {
         bits.reset();
+        final SnapshotHeader h = header;
+        h.seq = seq;
+        h.serverTick = serverTick & 0xFFFF_FFFFL;
+        h.serverNanos = serverNanos;
+        h.owned = owned;
+        h.inputAck = inputAck & 0xFFFF_FFFFL;
+        h.base = 0;
+        final int countAt = h.write(bits);
         for (int i = 0; i < count; i++) {
             codec.write(bits, full[i], handles[i], masks[i], chunks[i], rows[i]);
         }
+        SnapshotHeader.patchCount(bits, countAt, count);
         final FlatBufferBuilder b = envelope.begin(SyncMessageTypes.SNAPSHOT);
         final int entitiesVec = b.createByteVector(bits.array(), 0, bits.byteLength());
         Snapshot.startRemovedVector(b, removedCount);
@@ -54,14 +66,8 @@ public final class SnapshotCodecAccess {
         }
         final int removedVec = b.endVector();
         Snapshot.startSnapshot(b);
-        Snapshot.addServerNanos(b, serverNanos);
-        Snapshot.addOwned(b, owned);
         Snapshot.addRemoved(b, removedVec);
         Snapshot.addEntities(b, entitiesVec);
-        Snapshot.addSeq(b, seq);
-        Snapshot.addServerTick(b, serverTick);
-        Snapshot.addInputAck(b, inputAck);
-        Snapshot.addEntityCount(b, count);
         return envelope.finish(Snapshot.endSnapshot(b));
     }
 
@@ -76,15 +82,34 @@ public final class SnapshotCodecAccess {
      */
     public long decode(final ByteBuffer payload) {
         final Snapshot s = Snapshot.getRootAsSnapshot(payload, snapshot);
-        long sum = Fold.header(s.seq(), s.serverTick(), s.serverNanos(), s.owned(), s.inputAck());
+        reader.wrap(s, payload);
+        final SnapshotHeader h = header;
+        if (!h.read(reader)) {
+            throw new IllegalStateException("malformed snapshot header");
+        }
+        long sum = Fold.header(h.seq, h.serverTick, h.serverNanos, h.owned, h.inputAck);
         for (int i = 0, n = s.removedLength(); i < n; i++) {
             sum = Fold.add(sum, s.removed(i));
         }
-        reader.wrap(s, payload);
-        if (!codec.decode(reader, s.entityCount())) {
+        if (!codec.decode(reader, h.count)) {
             throw new IllegalStateException("malformed entity stream");
         }
         return sum;
+    }
+
+    /**
+     * Reads the header of a snapshot payload (position at the FlatBuffers root), for a benchmark's peer that counts what
+     * it is sent.
+     *
+     * @param payload the payload, read in place
+     * @return {@code seq << 32 | record count}
+     */
+    public long seqAndCount(final ByteBuffer payload) {
+        headerReader.wrap(Snapshot.getRootAsSnapshot(payload, snapshot), payload);
+        if (!peeked.read(headerReader)) {
+            throw new IllegalStateException("malformed snapshot header");
+        }
+        return (peeked.seq << 32) | peeked.count;
     }
 
     /** Records decoded by the last {@link #decode}. */

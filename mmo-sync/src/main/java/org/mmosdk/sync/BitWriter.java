@@ -79,6 +79,28 @@ final class BitWriter {
         return len == 64 ? v : v & ((1L << len) - 1);
     }
 
+    /**
+     * Sets bits already written as zeros: ORs {@code value} ({@code bits} bits, at most 56) in at bit {@code position},
+     * which with its {@code bits} lies below {@link #bitPosition()} (a field filled in once it is known).
+     */
+    void orBits(final int position, final long value, final int bits) {
+        final int storedBits = stored * 8;
+        if (position >= storedBits) {
+            acc |= value << (position - storedBits);
+            return;
+        }
+        if (position + bits > storedBits) {
+            final int low = storedBits - position;
+            orBits(position, value & ((1L << low) - 1), low);
+            orBits(storedBits, value >>> low, bits - low);
+            return;
+        }
+        long v = value << (position & 7);
+        for (int at = position >>> 3; v != 0; at++, v >>>= 8) {
+            buf[at] |= (byte) v;
+        }
+    }
+
     /** Appends the low {@code bits} bits of {@code value}, bits in [0, 64]. */
     void write(final long value, final int bits) {
         if (bits == 0) {

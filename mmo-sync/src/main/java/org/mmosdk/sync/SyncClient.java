@@ -63,6 +63,7 @@ public final class SyncClient {
     private final EntityCodec codec;
     private final BitReader reader = new BitReader();
     private final Snapshot snapshot = new Snapshot();
+    private final SnapshotHeader header = new SnapshotHeader();
     private final EnvelopeWriter envelope = new EnvelopeWriter(256);
     private final Long2LongHashMap mirror = new Long2LongHashMap(EntityIds.NONE);
     private final Int2ObjectHashMap<Archetype> archetypes = new Int2ObjectHashMap<>();
@@ -131,20 +132,25 @@ public final class SyncClient {
 
     private void onSnapshot(final Peer peer, final int typeId, final ByteBuffer payload) {
         final Snapshot s = Snapshot.getRootAsSnapshot(payload, snapshot);
-        final long seq = s.seq();
+        reader.wrap(s, payload);
+        final SnapshotHeader h = header;
+        if (!h.read(reader)) {
+            rejected++;
+            peer.close(SyncMessageTypes.CLOSE_PROTOCOL_ERROR, "malformed snapshot header");
+            return;
+        }
+        final long seq = h.seq;
         if (seq <= lastSeq) {
             stale++;
             return;
         }
-        reader.wrap(s, payload);
-        final long base = s.base();
-        if (base >= seq || !codec.decode(reader, s.entityCount(), seq, base)) {
+        if (!codec.decode(reader, h.count, seq, h.base)) {
             rejected++;
             peer.close(SyncMessageTypes.CLOSE_PROTOCOL_ERROR, "malformed snapshot " + seq);
             return;
         }
         lastSeq = seq;
-        final long serverNanos = s.serverNanos();
+        final long serverNanos = h.serverNanos;
         lastServerNanos = serverNanos;
         clockOffset = Math.max(clockOffset, serverNanos - clock.nanoTime());
         // removals
@@ -157,7 +163,7 @@ public final class SyncClient {
             samples.remove(e);
         }
         // records, decoded and checked whole above (slot records resolved to their entity and absolute values)
-        owned = s.owned();
+        owned = h.owned;
         for (int i = 0, n = codec.decodedCount; i < n; i++) {
             final long handle = codec.recordHandle[i];
             final int mask = codec.recordMask[i];
@@ -173,7 +179,7 @@ public final class SyncClient {
             codec.remember(i, (int) seq);
         }
         // reconciliation: the server's state of our entity, then replay what it has not applied yet
-        final int ack = (int) Math.min(s.inputAck(), inputSeq);
+        final int ack = (int) Math.min(h.inputAck, inputSeq);
         if (ack > inputAck) {
             inputAck = ack;
         }

@@ -53,7 +53,8 @@ import org.mmosdk.sync.wire.fb.SnapshotAck;
  * Component removal is not replicated in this version (an entity keeps a component on the client until it leaves).
  */
 public final class SyncServer {
-    private static final int SNAPSHOT_OVERHEAD_BYTES = 72;
+    /** The snapshot message around its bit stream: type id, FlatBuffers root, vtable, table, vector length, padding. */
+    private static final int SNAPSHOT_OVERHEAD_BYTES = 32;
     private static final int MAX_REMOVED = 4096;
     private static final int MAX_INPUT_REDUNDANCY = 64;
 
@@ -78,6 +79,7 @@ public final class SyncServer {
     private final Query replicated;
     private final EntityCodec codec;
     private final BitWriter bits = new BitWriter(4096);
+    private final SnapshotHeader header = new SnapshotHeader();
     private final EnvelopeWriter envelope = new EnvelopeWriter(8192);
     private final Long2ObjectHashMap<ClientView> clientsById = new Long2ObjectHashMap<>();
     private final List<ClientView> clients = new ArrayList<>();
@@ -502,14 +504,23 @@ public final class SyncServer {
         int entityCount = 0;
         int removedCount = 0;
 
-        // the common base and, with one, the delta widths (this update's, chosen from what the last update's deltas needed)
+        // the header (its record count filled in at the end), the common base and, with one, the delta widths (this
+        // update's, chosen from what the last update's deltas needed)
         final int commonBase = c.lastAckedSeq != 0 && seq - c.lastAckedSeq < EntityCodec.MAX_GAMMA - 1 ? c.lastAckedSeq : 0;
+        final int ownDense = c.owned == EntityIds.NONE ? -1 : dense(c.owned);
+        final SnapshotHeader h = header;
+        h.seq = seq;
+        h.serverTick = baselineTick & 0xFFFF_FFFFL;
+        h.serverNanos = now;
+        h.owned = ownDense >= 0 ? c.owned : EntityIds.NONE;
+        h.inputAck = c.lastAppliedInput & 0xFFFF_FFFFL;
+        h.base = commonBase;
+        final int countAt = h.write(bits);
         if (commonBase != 0) {
             codec.writeWidths(bits, widths, usualMask, usualPrior);
         }
 
         // the owned entity, always, in full
-        final int ownDense = c.owned == EntityIds.NONE ? -1 : dense(c.owned);
         if (ownDense >= 0 && c.ownedSlot >= 0) {
             final int mask = denseMask[ownDense] & rules.allMask;
             codec.writeId(bits, true, c.ownedSlot, c.owned, mask, denseChunk[ownDense], denseRow[ownDense],
@@ -632,6 +643,7 @@ public final class SyncServer {
             }
         }
 
+        SnapshotHeader.patchCount(bits, countAt, entityCount);
         final FlatBufferBuilder b = envelope.begin(SyncMessageTypes.SNAPSHOT);
         final int entitiesVec = b.createByteVector(bits.array(), 0, bits.byteLength());
         int removedVec = 0;
@@ -643,17 +655,10 @@ public final class SyncServer {
             removedVec = b.endVector();
         }
         Snapshot.startSnapshot(b);
-        Snapshot.addServerNanos(b, now);
-        Snapshot.addOwned(b, ownDense >= 0 ? c.owned : EntityIds.NONE);
         if (removedCount > 0) {
             Snapshot.addRemoved(b, removedVec);
         }
         Snapshot.addEntities(b, entitiesVec);
-        Snapshot.addSeq(b, seq);
-        Snapshot.addServerTick(b, baselineTick);
-        Snapshot.addInputAck(b, c.lastAppliedInput);
-        Snapshot.addBase(b, commonBase);
-        Snapshot.addEntityCount(b, entityCount);
         final ByteBuffer msg = envelope.finish(Snapshot.endSnapshot(b));
         final int length = msg.remaining();
         c.nextSeq++;

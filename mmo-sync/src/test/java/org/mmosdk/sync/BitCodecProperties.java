@@ -52,6 +52,49 @@ class BitCodecProperties {
         assertThat(r.read(3)).isEqualTo(5);
     }
 
+    /** A snapshot header round trips; cut anywhere, it is refused (never read past the stream). */
+    @Property(tries = 500)
+    void snapshotHeadersRoundTripAndRefuseTruncation(@ForAll @IntRange(min = 1) final int seq,
+        @ForAll @IntRange(min = 0) final int tick, @ForAll final long nanos, @ForAll final boolean owned,
+        @ForAll @IntRange(min = 0, max = 1 << 20) final int index, @ForAll @IntRange(min = 1) final int generation,
+        @ForAll @IntRange(min = 0) final int inputAck, @ForAll @IntRange(min = 0, max = 0xFFFF) final int count,
+        @ForAll @IntRange(min = 0, max = 40) final int baseAge) {
+        final SnapshotHeader h = new SnapshotHeader();
+        h.seq = seq;
+        h.serverTick = tick;
+        h.serverNanos = nanos;
+        h.owned = owned ? org.mmosdk.core.id.EntityIds.of(index, generation) : org.mmosdk.core.id.EntityIds.NONE;
+        h.inputAck = inputAck;
+        h.base = baseAge > 0 && baseAge < seq ? seq - baseAge : 0;
+        final BitWriter w = new BitWriter(4);
+        w.write(5, 3);   // not at a byte boundary
+        final int countAt = h.write(w);
+        SnapshotHeader.patchCount(w, countAt, count);
+        final int end = w.bitPosition();
+        final BitReader r = readerOf(w);
+        r.read(3);
+        final SnapshotHeader back = new SnapshotHeader();
+        assertThat(back.read(r)).isTrue();
+        assertThat(r.position()).isEqualTo(end);
+        assertThat(back.seq).isEqualTo(h.seq);
+        assertThat(back.serverTick).isEqualTo(h.serverTick);
+        assertThat(back.serverNanos).isEqualTo(nanos);
+        assertThat(back.owned).isEqualTo(h.owned);
+        assertThat(back.inputAck).isEqualTo(h.inputAck);
+        assertThat(back.count).isEqualTo(count);
+        assertThat(back.base).isEqualTo(h.base);
+        // the same bytes cut a byte short of the header's end: refused
+        final BitWriter cut = new BitWriter(4);
+        final BitReader full = readerOf(w);
+        final int keep = Math.max(0, (end + 7) / 8 - 1) * 8;
+        for (int i = 0; i < keep; i++) {
+            cut.write(full.read(1), 1);
+        }
+        final BitReader rc = readerOf(cut);
+        rc.read(3);
+        assertThat(new SnapshotHeader().read(rc)).isFalse();
+    }
+
     /** What the server's field cache copies: the bits since a mark, written again, read back the same. */
     @Property(tries = 500)
     void bitsSinceAMarkAreTheBitsWritten(@ForAll @IntRange(min = 0, max = 300) final int before,

@@ -22,7 +22,6 @@ import org.mmosdk.sync.SnapshotCodecAccess;
 import org.mmosdk.sync.SyncMessageTypes;
 import org.mmosdk.sync.SyncServer;
 import org.mmosdk.sync.Visibility;
-import org.mmosdk.sync.wire.fb.Snapshot;
 import org.mmosdk.sync.wire.fb.SnapshotAck;
 
 /**
@@ -117,8 +116,9 @@ final class SyncScene {
             .hysteresis(8).bytesPerTick(262_144).viewCapacity(viewCapacity).interestInterval(interestInterval).build();
         inbox = server.registerHandlers(MessageRegistry.<Peer>builder()).build().newDispatcher();
         peers = new BenchPeer[clientCount];
+        final SnapshotCodecAccess headers = new SnapshotCodecAccess(RULES);
         for (int i = 0; i < clientCount; i++) {
-            peers[i] = new BenchPeer(i + 1, ackLag);
+            peers[i] = new BenchPeer(i + 1, ackLag, headers);
             server.addClient(peers[i], owned ? entities[i] : EntityIds.NONE);
             if (!owned) {
                 server.setViewpoint(peers[i], 0f, 0f);
@@ -261,12 +261,14 @@ final class SyncScene {
     static final class BenchPeer extends CountingPeer {
         private final int[] pendingSeq;
         private final int[] pendingTick;
-        private final Snapshot snapshot = new Snapshot();
+        /** Reads the snapshot headers; shared by the scene's peers (zone thread only). */
+        private final SnapshotCodecAccess headers;
         long records;
         int lastRecords;
 
-        BenchPeer(final long id, final int lag) {
+        BenchPeer(final long id, final int lag, final SnapshotCodecAccess headers) {
             super(id);
+            this.headers = headers;
             this.pendingSeq = new int[lag];
             this.pendingTick = new int[lag];
         }
@@ -291,13 +293,13 @@ final class SyncScene {
             final int p = envelope.position();
             super.send(envelope, delivery);
             envelope.position(p + 2);
-            Snapshot.getRootAsSnapshot(envelope, snapshot);
+            final long seqAndCount = headers.seqAndCount(envelope);
             envelope.position(p);
-            lastRecords = snapshot.entityCount();
+            lastRecords = (int) (seqAndCount & 0xFFFF_FFFFL);
             records += lastRecords;
             final int now = (int) messages - 1;
             final int i = Math.floorMod(now, lag());
-            pendingSeq[i] = (int) snapshot.seq();
+            pendingSeq[i] = (int) (seqAndCount >>> 32);
             pendingTick[i] = now;
             return true;
         }

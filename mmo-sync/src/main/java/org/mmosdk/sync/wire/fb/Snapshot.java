@@ -33,91 +33,45 @@ public final class Snapshot extends Table {
   public Snapshot __assign(int _i, ByteBuffer _bb) { __init(_i, _bb); return this; }
 
   /**
-   * increases by one per snapshot sent to this client; the client acknowledges it and drops older ones
+   * bit-packed: the snapshot's header, then its entity records (see org.mmosdk.sync.EntityCodec). The header:
+   * seq (increases by one per snapshot sent to this client; the client acknowledges it and drops older ones), the
+   * server world's tick, the server's clock when it was built (drives the client's interpolation), the client's own
+   * entity, the last input applied for the client, the record count and the common base of slot records (the newest
+   * snapshot the server had an ack for, or none)
    */
-  public long seq() { int o = __offset(4); return o != 0 ? (long)bb.getInt(o + bb_pos) & 0xFFFFFFFFL : 0L; }
-  /**
-   * the server world's tick the state was read at
-   */
-  public long serverTick() { int o = __offset(6); return o != 0 ? (long)bb.getInt(o + bb_pos) & 0xFFFFFFFFL : 0L; }
-  /**
-   * the server's clock when the snapshot was built (drives the client's interpolation)
-   */
-  public long serverNanos() { int o = __offset(8); return o != 0 ? bb.getLong(o + bb_pos) : 0L; }
-  /**
-   * the server handle of the client's own entity, 0 for none
-   */
-  public long owned() { int o = __offset(10); return o != 0 ? bb.getLong(o + bb_pos) : 0L; }
-  /**
-   * the last input sequence number the server has applied for this client
-   */
-  public long inputAck() { int o = __offset(12); return o != 0 ? (long)bb.getInt(o + bb_pos) & 0xFFFFFFFFL : 0L; }
-  /**
-   * how many entity records the bit stream holds
-   */
-  public int entityCount() { int o = __offset(14); return o != 0 ? bb.getShort(o + bb_pos) & 0xFFFF : 0; }
-  /**
-   * server handles of entities that left the client's view or were destroyed
-   */
-  public long removed(int j) { int o = __offset(16); return o != 0 ? bb.getLong(__vector(o) + j * 8) : 0; }
-  public int removedLength() { int o = __offset(16); return o != 0 ? __vector_len(o) : 0; }
-  public LongVector removedVector() { return removedVector(new LongVector()); }
-  public LongVector removedVector(LongVector obj) { int o = __offset(16); return o != 0 ? obj.__assign(__vector(o), bb) : null; }
-  public ByteBuffer removedAsByteBuffer() { return __vector_as_bytebuffer(16, 8); }
-  public ByteBuffer removedInByteBuffer(ByteBuffer _bb) { return __vector_in_bytebuffer(_bb, 16, 8); }
-  /**
-   * bit-packed entity records: id records for entities entering, slot records (value deltas against an
-   * acknowledged base) for the rest (see org.mmosdk.sync.EntityCodec)
-   */
-  public int entities(int j) { int o = __offset(18); return o != 0 ? bb.get(__vector(o) + j * 1) & 0xFF : 0; }
-  public int entitiesLength() { int o = __offset(18); return o != 0 ? __vector_len(o) : 0; }
+  public int entities(int j) { int o = __offset(4); return o != 0 ? bb.get(__vector(o) + j * 1) & 0xFF : 0; }
+  public int entitiesLength() { int o = __offset(4); return o != 0 ? __vector_len(o) : 0; }
   public ByteVector entitiesVector() { return entitiesVector(new ByteVector()); }
-  public ByteVector entitiesVector(ByteVector obj) { int o = __offset(18); return o != 0 ? obj.__assign(__vector(o), bb) : null; }
-  public ByteBuffer entitiesAsByteBuffer() { return __vector_as_bytebuffer(18, 1); }
-  public ByteBuffer entitiesInByteBuffer(ByteBuffer _bb) { return __vector_in_bytebuffer(_bb, 18, 1); }
+  public ByteVector entitiesVector(ByteVector obj) { int o = __offset(4); return o != 0 ? obj.__assign(__vector(o), bb) : null; }
+  public ByteBuffer entitiesAsByteBuffer() { return __vector_as_bytebuffer(4, 1); }
+  public ByteBuffer entitiesInByteBuffer(ByteBuffer _bb) { return __vector_in_bytebuffer(_bb, 4, 1); }
   /**
-   * the common base of slot records: the newest snapshot the server had an ack for when it built this one, 0 for none
+   * server handles of entities that left the client's view or were destroyed (absent when none did)
    */
-  public long base() { int o = __offset(20); return o != 0 ? (long)bb.getInt(o + bb_pos) & 0xFFFFFFFFL : 0L; }
+  public long removed(int j) { int o = __offset(6); return o != 0 ? bb.getLong(__vector(o) + j * 8) : 0; }
+  public int removedLength() { int o = __offset(6); return o != 0 ? __vector_len(o) : 0; }
+  public LongVector removedVector() { return removedVector(new LongVector()); }
+  public LongVector removedVector(LongVector obj) { int o = __offset(6); return o != 0 ? obj.__assign(__vector(o), bb) : null; }
+  public ByteBuffer removedAsByteBuffer() { return __vector_as_bytebuffer(6, 8); }
+  public ByteBuffer removedInByteBuffer(ByteBuffer _bb) { return __vector_in_bytebuffer(_bb, 6, 8); }
 
   public static int createSnapshot(FlatBufferBuilder builder,
-      long seq,
-      long serverTick,
-      long serverNanos,
-      long owned,
-      long inputAck,
-      int entityCount,
-      int removedOffset,
       int entitiesOffset,
-      long base) {
-    builder.startTable(9);
-    Snapshot.addOwned(builder, owned);
-    Snapshot.addServerNanos(builder, serverNanos);
-    Snapshot.addBase(builder, base);
-    Snapshot.addEntities(builder, entitiesOffset);
+      int removedOffset) {
+    builder.startTable(2);
     Snapshot.addRemoved(builder, removedOffset);
-    Snapshot.addInputAck(builder, inputAck);
-    Snapshot.addServerTick(builder, serverTick);
-    Snapshot.addSeq(builder, seq);
-    Snapshot.addEntityCount(builder, entityCount);
+    Snapshot.addEntities(builder, entitiesOffset);
     return Snapshot.endSnapshot(builder);
   }
 
-  public static void startSnapshot(FlatBufferBuilder builder) { builder.startTable(9); }
-  public static void addSeq(FlatBufferBuilder builder, long seq) { builder.addInt(0, (int) seq, (int) 0L); }
-  public static void addServerTick(FlatBufferBuilder builder, long serverTick) { builder.addInt(1, (int) serverTick, (int) 0L); }
-  public static void addServerNanos(FlatBufferBuilder builder, long serverNanos) { builder.addLong(2, serverNanos, 0L); }
-  public static void addOwned(FlatBufferBuilder builder, long owned) { builder.addLong(3, owned, 0L); }
-  public static void addInputAck(FlatBufferBuilder builder, long inputAck) { builder.addInt(4, (int) inputAck, (int) 0L); }
-  public static void addEntityCount(FlatBufferBuilder builder, int entityCount) { builder.addShort(5, (short) entityCount, (short) 0); }
-  public static void addRemoved(FlatBufferBuilder builder, int removedOffset) { builder.addOffset(6, removedOffset, 0); }
-  public static int createRemovedVector(FlatBufferBuilder builder, long[] data) { builder.startVector(8, data.length, 8); for (int i = data.length - 1; i >= 0; i--) builder.addLong(data[i]); return builder.endVector(); }
-  public static void startRemovedVector(FlatBufferBuilder builder, int numElems) { builder.startVector(8, numElems, 8); }
-  public static void addEntities(FlatBufferBuilder builder, int entitiesOffset) { builder.addOffset(7, entitiesOffset, 0); }
+  public static void startSnapshot(FlatBufferBuilder builder) { builder.startTable(2); }
+  public static void addEntities(FlatBufferBuilder builder, int entitiesOffset) { builder.addOffset(0, entitiesOffset, 0); }
   public static int createEntitiesVector(FlatBufferBuilder builder, byte[] data) { return builder.createByteVector(data); }
   public static int createEntitiesVector(FlatBufferBuilder builder, ByteBuffer data) { return builder.createByteVector(data); }
   public static void startEntitiesVector(FlatBufferBuilder builder, int numElems) { builder.startVector(1, numElems, 1); }
-  public static void addBase(FlatBufferBuilder builder, long base) { builder.addInt(8, (int) base, (int) 0L); }
+  public static void addRemoved(FlatBufferBuilder builder, int removedOffset) { builder.addOffset(1, removedOffset, 0); }
+  public static int createRemovedVector(FlatBufferBuilder builder, long[] data) { builder.startVector(8, data.length, 8); for (int i = data.length - 1; i >= 0; i--) builder.addLong(data[i]); return builder.endVector(); }
+  public static void startRemovedVector(FlatBufferBuilder builder, int numElems) { builder.startVector(8, numElems, 8); }
   public static int endSnapshot(FlatBufferBuilder builder) {
     int o = builder.endTable();
     return o;
