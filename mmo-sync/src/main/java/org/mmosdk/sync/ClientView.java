@@ -113,7 +113,7 @@ final class ClientView {
         this.bases = new int[viewCapacity * baseStride];
         this.ring = new Record[ringSize];
         for (int i = 0; i < ringSize; i++) {
-            ring[i] = new Record(viewCapacity, this.deltaWidth);
+            ring[i] = new Record(viewCapacity);
         }
         this.ringMask = ringSize - 1;
         this.inputs = new byte[Math.max(1, inputSize) * inputCapacity];
@@ -238,7 +238,11 @@ final class ClientView {
         return used;
     }
 
-    /** One sent snapshot: what it carried, so that its ack can move each entity's baseline. */
+    /**
+     * One sent snapshot: what it carried, so that its ack can move each entity's baseline. The values an item carried are
+     * not copied here: they are the entity's quantized values in the server's table of that update (its dense index
+     * here), which the server keeps for as many updates as a record lives.
+     */
     static final class Record {
         int seq;
         int tick;
@@ -252,62 +256,43 @@ final class ClientView {
         int[] slots;
         /** The components each item's record carried. */
         int[] masks;
-        /** Per item, {@code width} quantized delta-field values (those of the components in its mask). */
-        int[] values;
-        final int width;
+        /** Per item, the entity's index in the server's dense table of update {@link #epoch} (-1 for a leave). */
+        int[] dense;
 
-        Record(final int capacity, final int width) {
-            this.width = width;
+        Record(final int capacity) {
             entities = new long[capacity];
             kinds = new byte[capacity];
             slots = new int[capacity];
             masks = new int[capacity];
-            values = new int[capacity * width];
+            dense = new int[capacity];
         }
 
-        /** Starts a record of at most {@code capacity} items (grown by doubling, so it settles once views do). */
-        void reset(final int seq, final int tick, final int epoch, final int capacity) {
+        /** Starts a record (its tables grow by doubling as items come, so they settle once views do). */
+        void reset(final int seq, final int tick, final int epoch) {
             this.seq = seq;
             this.tick = tick;
             this.epoch = epoch;
             this.acked = false;
             this.count = 0;
-            if (entities.length < capacity) {
-                final int size = Math.max(capacity, entities.length * 2);
-                entities = new long[size];
-                kinds = new byte[size];
-                slots = new int[size];
-                masks = new int[size];
-                values = new int[size * width];
-            }
         }
 
-        /** Where the next item's values go (room made for it). */
-        int nextValues() {
+        void add(final long entity, final byte kind, final int slot) {
+            add(entity, kind, slot, 0, -1);
+        }
+
+        void add(final long entity, final byte kind, final int slot, final int mask, final int denseIndex) {
             if (count == entities.length) {
                 entities = Arrays.copyOf(entities, count * 2);
                 kinds = Arrays.copyOf(kinds, count * 2);
                 slots = Arrays.copyOf(slots, count * 2);
                 masks = Arrays.copyOf(masks, count * 2);
-                values = Arrays.copyOf(values, count * 2 * width);
+                dense = Arrays.copyOf(dense, count * 2);
             }
-            return count * width;
-        }
-
-        void add(final long entity, final byte kind, final int slot) {
-            add(entity, kind, slot, 0);
-        }
-
-        void add(final long entity, final byte kind, final int slot, final int mask) {
-            nextValues();
             entities[count] = entity;
             slots[count] = slot;
             masks[count] = mask;
+            dense[count] = denseIndex;
             kinds[count++] = kind;
-        }
-
-        void removeLast() {
-            count--;
         }
     }
 }

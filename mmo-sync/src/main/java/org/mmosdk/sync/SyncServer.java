@@ -93,8 +93,16 @@ public final class SyncServer {
     private int[] denseMask = new int[256];
     private int[] denseTicks;
     private int[] denseOfIndex = new int[256];
-    /** Per dense entity, its delta fields quantized ({@code deltaWidth} each), once {@link #denseQDone} says so. */
+    /**
+     * Per dense entity, its delta fields quantized ({@code deltaWidth} each), once {@link #denseQDone} says so: this
+     * update's table in {@link #qRing}.
+     */
     private int[] denseQ;
+    /**
+     * The quantized tables of the last {@code ringSize} updates (update e at {@code e & (ringSize - 1)}): a sent
+     * record's values, which its ack makes the client's base, are read from the table of the update that sent it.
+     */
+    private final int[][] qRing;
     private boolean[] denseQDone = new boolean[256];
     private final int deltaWidth;
     private int[] queryOut = new int[256];
@@ -164,7 +172,11 @@ public final class SyncServer {
         this.componentCount = rules.components.length;
         this.denseTicks = new int[256 * componentCount];
         this.deltaWidth = Math.max(1, rules.deltaCount);
-        this.denseQ = new int[256 * deltaWidth];
+        this.qRing = new int[ringSize][];
+        for (int i = 0; i < ringSize; i++) {
+            qRing[i] = new int[256 * deltaWidth];
+        }
+        this.denseQ = qRing[0];
         this.widths = new int[deltaWidth];
         this.widthCounts = new int[deltaWidth * EntityCodec.WIDTH_BUCKETS];
         this.usualSeenComponent = new int[componentCount];
@@ -301,8 +313,8 @@ public final class SyncServer {
 
     /** Updates interest and sends every client its snapshot (not flushed: flush each peer once per tick). */
     public void update() {
-        rebuildDense();
         epoch++;
+        rebuildDense();
         codec.chooseWidths(widthCounts, widths);
         chooseUsualShape();
         final int baselineTick = world.tick() - 1;
@@ -347,6 +359,11 @@ public final class SyncServer {
     // ------------------------------------------------------------------ dense table + grid
 
     private void rebuildDense() {
+        final int q = epoch & (ringSize - 1);
+        if (qRing[q].length < denseHandle.length * deltaWidth) {
+            qRing[q] = new int[denseHandle.length * deltaWidth];
+        }
+        denseQ = qRing[q];
         denseCount = 0;
         grid.clear(world.entityCount());
         replicated.forEachChunk(collect);
@@ -380,6 +397,7 @@ public final class SyncServer {
                 denseMask = Arrays.copyOf(denseMask, m);
                 denseTicks = Arrays.copyOf(denseTicks, m * componentCount);
                 denseQ = Arrays.copyOf(denseQ, m * deltaWidth);
+                qRing[epoch & (ringSize - 1)] = denseQ;
                 denseQDone = Arrays.copyOf(denseQDone, m);
                 cacheEpoch = Arrays.copyOf(cacheEpoch, m);
                 cacheKeyBases = Arrays.copyOf(cacheKeyBases, m);
@@ -499,7 +517,7 @@ public final class SyncServer {
     private void sendSnapshot(final ClientView c, final int baselineTick, final long now) {
         final int seq = c.nextSeq;
         final ClientView.Record record = c.ring[seq & c.ringMask];
-        record.reset(seq, baselineTick, epoch, c.slotHigh + 1);
+        record.reset(seq, baselineTick, epoch);
         bits.reset();
         int entityCount = 0;
         int removedCount = 0;
@@ -524,8 +542,8 @@ public final class SyncServer {
         if (ownDense >= 0 && c.ownedSlot >= 0) {
             final int mask = denseMask[ownDense] & rules.allMask;
             codec.writeId(bits, true, c.ownedSlot, c.owned, mask, denseChunk[ownDense], denseRow[ownDense],
-                denseQ, quantized(ownDense), record.values, record.nextValues());
-            record.add(c.owned, ClientView.ITEM_FULL, c.ownedSlot, mask);
+                denseQ, quantized(ownDense), null, 0);
+            record.add(c.owned, ClientView.ITEM_FULL, c.ownedSlot, mask, ownDense);
             entityCount++;
         }
 
@@ -594,7 +612,7 @@ public final class SyncServer {
                 break;
             }
             record.add(c.handle[s], c.state[s] == ClientView.ENTERING ? ClientView.ITEM_FULL : ClientView.ITEM_DELTA, s,
-                candidateMask[k]);
+                candidateMask[k], candidateDense[k]);
             entityCount++;
         }
         if (allFit) {
@@ -637,7 +655,7 @@ public final class SyncServer {
                 if (!full) {
                     previousSlot = s;
                 }
-                record.add(c.handle[s], full ? ClientView.ITEM_FULL : ClientView.ITEM_DELTA, s, mask);
+                record.add(c.handle[s], full ? ClientView.ITEM_FULL : ClientView.ITEM_DELTA, s, mask, d);
                 c.priority[s] = 0f;
                 entityCount++;
             }
@@ -692,15 +710,14 @@ public final class SyncServer {
 
     /**
      * Writes slot {@code s}'s record: an id record if it is entering, else a slot record {@code gap} after the previous
-     * one, against its base when the client still has it. Its delta fields' values go to the record's next item. A slot
+     * one, against its base when the client still has it (its values are this update's, in {@link #denseQ}). A slot
      * record's fields are copied from the entity's field cache when an earlier client in this update had the same bases.
      */
     private void writeRecord(final ClientView c, final int s, final int d, final int mask, final int gap, final int seq,
         final int commonBase, final ClientView.Record record) {
-        final int out = record.nextValues();
         final int q = quantized(d);
         if (c.state[s] == ClientView.ENTERING) {
-            codec.writeId(bits, true, s, c.handle[s], mask, denseChunk[d], denseRow[d], denseQ, q, record.values, out);
+            codec.writeId(bits, true, s, c.handle[s], mask, denseChunk[d], denseRow[d], denseQ, q, null, 0);
         } else {
             final int baseCode = c.baseCode(s, seq, commonBase);
             final boolean hasBase = baseCode != EntityCodec.BASE_NONE;
@@ -718,7 +735,6 @@ public final class SyncServer {
             if (fieldCache && cacheEpoch[d] == epoch && cacheKeyBases[d] == keyBases && cacheKeyMasks[d] == keyMasks
                 && cacheKeyAges[d] == keyAges) {
                 bits.write(cacheBits[d], cacheLength[d]);
-                System.arraycopy(denseQ, q, record.values, out, deltaWidth);
                 fieldCacheHits++;
                 return;
             }
@@ -732,7 +748,7 @@ public final class SyncServer {
             }
             final int mark = bits.bitPosition();
             codec.writeSlotFields(bits, hasBase, age, priorGap, mask, denseChunk[d], denseRow[d], denseQ, q, bases,
-                at + c.baseValues, at + c.priorValues, baseMask, record.values, out, widths, widthCounts);
+                at + c.baseValues, at + c.priorValues, baseMask, null, 0, widths, widthCounts);
             final int length = bits.bitPosition() - mark;
             if (length <= 64) {
                 cacheEpoch[d] = epoch;
@@ -795,6 +811,10 @@ public final class SyncServer {
     /** Moves the baselines of every entity the acknowledged snapshot {@code seq} carried (its record is in the ring). */
     private void applyAck(final ClientView c, final int seq) {
         final ClientView.Record r = c.ring[seq & c.ringMask];
+        if (epoch - r.epoch >= ringSize) {
+            // its update's values are gone (the client skipped updates while its peer was closed): too old to be a base
+            return;
+        }
         if (c.lastAckedSeq == 0 || seq - c.lastAckedSeq > 0) {
             c.lastAckedSeq = seq;
         }
@@ -811,7 +831,8 @@ public final class SyncServer {
         final long[] entities = r.entities;
         final byte[] kinds = r.kinds;
         final int[] masks = r.masks;
-        final int[] values = r.values;
+        final int[] dense = r.dense;
+        final int[] values = qRing[r.epoch & (ringSize - 1)];
         final int tick = r.tick;
         for (int i = 0, n = r.count; i < n; i++) {
             final int s = slots[i];
@@ -845,10 +866,10 @@ public final class SyncServer {
                 c.shiftBase(s, seq, r.epoch);
                 if (full) {
                     bases[at + ClientView.BASE_MASK] = masks[i];
-                    System.arraycopy(values, i * width, bases, at + baseValues, width);
+                    System.arraycopy(values, dense[i] * width, bases, at + baseValues, width);
                 } else {
                     bases[at + ClientView.BASE_MASK] |= masks[i];
-                    codec.overlay(masks[i], values, i * width, bases, at + baseValues);
+                    codec.overlay(masks[i], values, dense[i] * width, bases, at + baseValues);
                 }
             }
         }
@@ -1096,9 +1117,10 @@ public final class SyncServer {
          * Entities a client is expected to have in view at most: its tables (view slots, the slot index, each of its
          * {@code snapshotRing} remembered snapshots) start at this size, so a zone whose views stay within it never
          * grows them while running (they still grow past it, by doubling, up to 65,536 slots: entities beyond that
-         * do not enter). Memory: about {@code value * (53 + 8 * d + (17 + 4 * d) * snapshotRing)} bytes per client,
-         * {@code d} being the number of bounded-float and angle fields of the rules (the values each snapshot
-         * sent are kept until acknowledged: they become the base of the next deltas).
+         * do not enter). Memory: about {@code value * (61 + 8 * d + 21 * snapshotRing)} bytes per client, {@code d}
+         * being the number of bounded-float and angle fields of the rules, and {@code 4 * d * snapshotRing} bytes per
+         * replicated entity for the zone (the quantized values of the last {@code snapshotRing} updates: what a
+         * snapshot sent becomes the base of the next deltas when it is acknowledged).
          *
          * @param value in [8, 65536]; 64 by default
          * @return this
