@@ -56,7 +56,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * code in every case (the peers' generated getters; for mmo-sync, its decoded value table).
  *
  * <ul>
- *   <li>{@code fb*}: mmo-sync — a FlatBuffers table around the bit-packed records ({@code EntityCodec}), built with
+ *   <li>{@code fb*}: mmo-sync — a FlatBuffers table around the bit-packed header ({@code SnapshotHeader}: the scalar
+ *       fields as varints) and records ({@code EntityCodec}), built with
  *       the reused {@code EnvelopeWriter} exactly as {@code SyncServer} builds it. {@code fbDecodeVerified} goes through
  *       {@code MessageDispatcher} (size cap + {@code PayloadVerifier} against sync.bfbs + handler), as a client
  *       receives it; {@code fbDecode} reads the same payload without the verifier.</li>
