@@ -35,6 +35,13 @@ final class ClientView {
     /** Slots in use (entering, visible or leaving). */
     int used;
     long[] handle;
+    /**
+     * Per slot, a number given when it is bound to an entity (0 when free): a sent record names it, and an ack applies
+     * to the slot only while it is still the same binding (a second guard: the enter and leave sequence numbers
+     * already keep an old item off a slot bound since).
+     */
+    int[] bind;
+    private int binds;
     byte[] state;
     int[] ackedTick;
     int[] enterSeq;
@@ -98,6 +105,7 @@ final class ClientView {
         this.peer = peer;
         this.owned = owned;
         this.handle = new long[viewCapacity];
+        this.bind = new int[viewCapacity];
         this.state = new byte[viewCapacity];
         this.ackedTick = new int[viewCapacity];
         this.enterSeq = new int[viewCapacity];
@@ -130,6 +138,7 @@ final class ClientView {
             if (s == handle.length) {
                 final int n = s * 2;
                 handle = Arrays.copyOf(handle, n);
+                bind = Arrays.copyOf(bind, n);
                 state = Arrays.copyOf(state, n);
                 ackedTick = Arrays.copyOf(ackedTick, n);
                 enterSeq = Arrays.copyOf(enterSeq, n);
@@ -141,6 +150,8 @@ final class ClientView {
             }
         }
         handle[s] = entity;
+        binds = binds == Integer.MAX_VALUE ? 1 : binds + 1;
+        bind[s] = binds;
         state[s] = ENTERING;
         ackedTick[s] = 0;
         enterSeq[s] = nextSeq;
@@ -227,6 +238,7 @@ final class ClientView {
     void freeSlot(final int s) {
         used--;
         handle[s] = EntityIds.NONE;
+        bind[s] = 0;
         state[s] = FREE;
         if (freeCount == freeSlots.length) {
             freeSlots = Arrays.copyOf(freeSlots, freeCount * 2);
@@ -250,19 +262,20 @@ final class ClientView {
         int epoch;
         boolean acked = true;
         int count;
-        long[] entities;
+        /** The binding of each item's slot when sent ({@link ClientView#bind}: an ack checks it is still the same). */
+        int[] binds;
         byte[] kinds;
-        /** The view slot each item's entity had when sent (an ack checks it still holds that entity). */
-        int[] slots;
+        /** The view slot of each item (below {@link EntityCodec#MAX_SLOTS}). */
+        char[] slots;
         /** The components each item's record carried. */
         int[] masks;
         /** Per item, the entity's index in the server's dense table of update {@link #epoch} (-1 for a leave). */
         int[] dense;
 
         Record(final int capacity) {
-            entities = new long[capacity];
+            binds = new int[capacity];
             kinds = new byte[capacity];
-            slots = new int[capacity];
+            slots = new char[capacity];
             masks = new int[capacity];
             dense = new int[capacity];
         }
@@ -276,20 +289,20 @@ final class ClientView {
             this.count = 0;
         }
 
-        void add(final long entity, final byte kind, final int slot) {
-            add(entity, kind, slot, 0, -1);
+        void add(final int binding, final byte kind, final int slot) {
+            add(binding, kind, slot, 0, -1);
         }
 
-        void add(final long entity, final byte kind, final int slot, final int mask, final int denseIndex) {
-            if (count == entities.length) {
-                entities = Arrays.copyOf(entities, count * 2);
+        void add(final int binding, final byte kind, final int slot, final int mask, final int denseIndex) {
+            if (count == binds.length) {
+                binds = Arrays.copyOf(binds, count * 2);
                 kinds = Arrays.copyOf(kinds, count * 2);
                 slots = Arrays.copyOf(slots, count * 2);
                 masks = Arrays.copyOf(masks, count * 2);
                 dense = Arrays.copyOf(dense, count * 2);
             }
-            entities[count] = entity;
-            slots[count] = slot;
+            binds[count] = binding;
+            slots[count] = (char) slot;
             masks[count] = mask;
             dense[count] = denseIndex;
             kinds[count++] = kind;

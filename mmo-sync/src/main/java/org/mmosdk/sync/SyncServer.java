@@ -543,7 +543,7 @@ public final class SyncServer {
             final int mask = denseMask[ownDense] & rules.allMask;
             codec.writeId(bits, true, c.ownedSlot, c.owned, mask, denseChunk[ownDense], denseRow[ownDense],
                 denseQ, quantized(ownDense), null, 0);
-            record.add(c.owned, ClientView.ITEM_FULL, c.ownedSlot, mask, ownDense);
+            record.add(c.bind[c.ownedSlot], ClientView.ITEM_FULL, c.ownedSlot, mask, ownDense);
             entityCount++;
         }
 
@@ -561,7 +561,7 @@ public final class SyncServer {
             }
             final long e = c.handle[s];
             if (st == ClientView.LEAVING) {
-                removedCount = addRemoved(record, e, s, removedCount);
+                removedCount = addRemoved(c, record, e, s, removedCount);
                 continue;
             }
             if (e == c.owned) {
@@ -572,7 +572,7 @@ public final class SyncServer {
                 // gone from the world (or no longer replicated) since this client's last interest update: leaves now
                 c.state[s] = ClientView.LEAVING;
                 c.leaveSeq[s] = seq;
-                removedCount = addRemoved(record, e, s, removedCount);
+                removedCount = addRemoved(c, record, e, s, removedCount);
                 continue;
             }
             final int mask;
@@ -611,7 +611,7 @@ public final class SyncServer {
                 allFit = false;
                 break;
             }
-            record.add(c.handle[s], c.state[s] == ClientView.ENTERING ? ClientView.ITEM_FULL : ClientView.ITEM_DELTA, s,
+            record.add(c.bind[s], c.state[s] == ClientView.ENTERING ? ClientView.ITEM_FULL : ClientView.ITEM_DELTA, s,
                 candidateMask[k], candidateDense[k]);
             entityCount++;
         }
@@ -655,7 +655,7 @@ public final class SyncServer {
                 if (!full) {
                     previousSlot = s;
                 }
-                record.add(c.handle[s], full ? ClientView.ITEM_FULL : ClientView.ITEM_DELTA, s, mask, d);
+                record.add(c.bind[s], full ? ClientView.ITEM_FULL : ClientView.ITEM_DELTA, s, mask, d);
                 c.priority[s] = 0f;
                 entityCount++;
             }
@@ -691,7 +691,8 @@ public final class SyncServer {
      * Lists a leaving entity in this snapshot's removed ids (up to {@link #MAX_REMOVED}; the rest go in the next
      * snapshots) and in its record; returns the new count.
      */
-    private int addRemoved(final ClientView.Record record, final long entity, final int slot, final int count) {
+    private int addRemoved(final ClientView c, final ClientView.Record record, final long entity, final int slot,
+        final int count) {
         if (count == MAX_REMOVED) {
             return count;
         }
@@ -699,7 +700,7 @@ public final class SyncServer {
             removed = Arrays.copyOf(removed, count * 2);
         }
         removed[count] = entity;
-        record.add(entity, ClientView.ITEM_LEAVE, slot);
+        record.add(c.bind[slot], ClientView.ITEM_LEAVE, slot);
         return count + 1;
     }
 
@@ -819,7 +820,6 @@ public final class SyncServer {
             c.lastAckedSeq = seq;
         }
         // the view's and the record's arrays in locals: the loop below is one of the zone's hottest
-        final long[] handles = c.handle;
         final byte[] states = c.state;
         final int[] enterSeqs = c.enterSeq;
         final int[] ackedTicks = c.ackedTick;
@@ -827,8 +827,9 @@ public final class SyncServer {
         final int stride = c.baseStride;
         final int baseValues = c.baseValues;
         final int width = c.deltaWidth;
-        final int[] slots = r.slots;
-        final long[] entities = r.entities;
+        final char[] slots = r.slots;
+        final int[] itemBinds = r.binds;
+        final int[] slotBinds = c.bind;
         final byte[] kinds = r.kinds;
         final int[] masks = r.masks;
         final int[] dense = r.dense;
@@ -836,7 +837,7 @@ public final class SyncServer {
         final int tick = r.tick;
         for (int i = 0, n = r.count; i < n; i++) {
             final int s = slots[i];
-            if (handles[s] != entities[i]) {
+            if (slotBinds[s] != itemBinds[i]) {
                 continue;   // freed since (and perhaps reused): this item no longer applies
             }
             final byte st = states[s];
@@ -1117,7 +1118,7 @@ public final class SyncServer {
          * Entities a client is expected to have in view at most: its tables (view slots, the slot index, each of its
          * {@code snapshotRing} remembered snapshots) start at this size, so a zone whose views stay within it never
          * grows them while running (they still grow past it, by doubling, up to 65,536 slots: entities beyond that
-         * do not enter). Memory: about {@code value * (61 + 8 * d + 21 * snapshotRing)} bytes per client, {@code d}
+         * do not enter). Memory: about {@code value * (65 + 8 * d + 15 * snapshotRing)} bytes per client, {@code d}
          * being the number of bounded-float and angle fields of the rules, and {@code 4 * d * snapshotRing} bytes per
          * replicated entity for the zone (the quantized values of the last {@code snapshotRing} updates: what a
          * snapshot sent becomes the base of the next deltas when it is acknowledged).
