@@ -56,6 +56,14 @@ public final class SyncServer {
     /** The snapshot message around its bit stream: type id, FlatBuffers root, vtable, table, vector length, padding. */
     private static final int SNAPSHOT_OVERHEAD_BYTES = 32;
     private static final int MAX_REMOVED = 4096;
+    // The field cache: an entity's entry is CACHE_STRIDE longs (40 bytes) from d * CACHE_STRIDE
+    private static final int CACHE_STRIDE = 5;
+    /** {@code epoch << 32 | bit length}. */
+    private static final int CACHE_STAMP = 0;
+    private static final int CACHE_BASES = 1;
+    private static final int CACHE_MASKS = 2;
+    private static final int CACHE_AGES = 3;
+    private static final int CACHE_BITS = 4;
     private static final int MAX_INPUT_REDUNDANCY = 64;
 
     private final World world;
@@ -123,15 +131,10 @@ public final class SyncServer {
     private int usualSeen;
     private int usualSeenPrior;
     private final int[] usualSeenComponent;
-    // Per dense entity, the fields of its last slot record written in this update (cacheEpoch == epoch), keyed by what
+    // Per dense entity, the fields of its last slot record written in this update (stamped with the epoch), keyed by what
     // they depend on besides the entity: the bases' updates, the masks, the base's age and the prior's gap. Clients that
     // acknowledged the same snapshots hold the same bases, so the fields are encoded once and copied to the others.
-    private int[] cacheEpoch = new int[256];
-    private long[] cacheKeyBases = new long[256];
-    private long[] cacheKeyMasks = new long[256];
-    private long[] cacheKeyAges = new long[256];
-    private long[] cacheBits = new long[256];
-    private int[] cacheLength = new int[256];
+    private long[] fieldCacheTable = new long[256 * CACHE_STRIDE];
     private long fieldCacheHits;
     private final boolean fieldCache;
     private long[] candidates = new long[256];
@@ -399,12 +402,7 @@ public final class SyncServer {
                 denseQ = Arrays.copyOf(denseQ, m * deltaWidth);
                 qRing[epoch & (ringSize - 1)] = denseQ;
                 denseQDone = Arrays.copyOf(denseQDone, m);
-                cacheEpoch = Arrays.copyOf(cacheEpoch, m);
-                cacheKeyBases = Arrays.copyOf(cacheKeyBases, m);
-                cacheKeyMasks = Arrays.copyOf(cacheKeyMasks, m);
-                cacheKeyAges = Arrays.copyOf(cacheKeyAges, m);
-                cacheBits = Arrays.copyOf(cacheBits, m);
-                cacheLength = Arrays.copyOf(cacheLength, m);
+                fieldCacheTable = Arrays.copyOf(fieldCacheTable, m * CACHE_STRIDE);
             }
             final long e = entities[row];
             denseHandle[d] = e;
@@ -733,9 +731,12 @@ public final class SyncServer {
                 | (priorGap > 0 ? bases[at + ClientView.PRIOR_EPOCH] & 0xFFFF_FFFFL : 0) : 0;
             final long keyMasks = ((long) mask << 32) | (hasBase ? baseMask & 0xFFFF_FFFFL : 0);
             final long keyAges = priorGap > 0 ? ((long) age << 32) | priorGap : 0;
-            if (fieldCache && cacheEpoch[d] == epoch && cacheKeyBases[d] == keyBases && cacheKeyMasks[d] == keyMasks
-                && cacheKeyAges[d] == keyAges) {
-                bits.write(cacheBits[d], cacheLength[d]);
+            final long[] table = fieldCacheTable;
+            final int entry = d * CACHE_STRIDE;
+            final long stamp = table[entry + CACHE_STAMP];
+            if (fieldCache && (int) (stamp >>> 32) == epoch && table[entry + CACHE_BASES] == keyBases
+                && table[entry + CACHE_MASKS] == keyMasks && table[entry + CACHE_AGES] == keyAges) {
+                bits.write(table[entry + CACHE_BITS], (int) stamp);
                 fieldCacheHits++;
                 return;
             }
@@ -752,12 +753,11 @@ public final class SyncServer {
                 at + c.baseValues, at + c.priorValues, baseMask, null, 0, widths, widthCounts);
             final int length = bits.bitPosition() - mark;
             if (length <= 64) {
-                cacheEpoch[d] = epoch;
-                cacheKeyBases[d] = keyBases;
-                cacheKeyMasks[d] = keyMasks;
-                cacheKeyAges[d] = keyAges;
-                cacheBits[d] = bits.bitsSince(mark);
-                cacheLength[d] = length;
+                table[entry + CACHE_STAMP] = ((long) epoch << 32) | length;
+                table[entry + CACHE_BASES] = keyBases;
+                table[entry + CACHE_MASKS] = keyMasks;
+                table[entry + CACHE_AGES] = keyAges;
+                table[entry + CACHE_BITS] = bits.bitsSince(mark);
             }
         }
     }
