@@ -121,12 +121,14 @@ final class SpatialGrid {
     }
 
     /**
-     * Collects the dense indices of the entities within {@code radius} of (x, y) (after {@link #build}).
+     * Collects the dense indices of the entities within {@code radius} of (x, y) (after {@link #build}), and their
+     * squared distances from it.
      *
      * @param out at least {@link #count()} long
+     * @param outD2 at least {@link #count()} long: the squared distance of {@code out[i]} at {@code i}
      * @return how many were written
      */
-    int query(final float x, final float y, final float radius, final int[] out) {
+    int query(final float x, final float y, final float radius, final int[] out, final float[] outD2) {
         final float r2 = radius * radius;
         final int cx0 = cell(x - radius);
         final int cx1 = cell(x + radius);
@@ -149,7 +151,9 @@ final class SpatialGrid {
                 for (int p = starts[slot], end = ends[slot]; p < end; p++) {
                     final float dx = sx[p] - x;
                     final float dy = sy[p] - y;
-                    if (dx * dx + dy * dy <= r2) {
+                    final float d2 = dx * dx + dy * dy;
+                    if (d2 <= r2) {
+                        outD2[n] = d2;
                         out[n++] = index[p];
                     }
                 }

@@ -114,6 +114,7 @@ public final class SyncServer {
     private boolean[] denseQDone = new boolean[256];
     private final int deltaWidth;
     private int[] queryOut = new int[256];
+    private float[] queryD2 = new float[256];
     private int[] denseSlot = new int[256];
     private int[] denseSlotStamp = new int[256];
     private int slotStamp;
@@ -373,6 +374,7 @@ public final class SyncServer {
         grid.build();
         if (queryOut.length < denseCount) {
             queryOut = new int[denseCount * 2];
+            queryD2 = new float[denseCount * 2];
             denseSlot = new int[denseCount * 2];
             denseSlotStamp = new int[denseCount * 2];
             slotStamp = 0;
@@ -456,13 +458,11 @@ public final class SyncServer {
             }
         }
         if (hasView) {
-            final int n = grid.query(vx, vy, stay, queryOut);
+            final int n = grid.query(vx, vy, stay, queryOut, queryD2);
+            final float inverseEnter2 = 1f / enter2;
             for (int k = 0; k < n; k++) {
                 final int d = queryOut[k];
-                final long e = denseHandle[d];
-                final float dx = grid.x(d) - vx;
-                final float dy = grid.y(d) - vy;
-                final float d2 = dx * dx + dy * dy;
+                final float d2 = queryD2[k];
                 int s = denseSlotStamp[d] == slotStamp ? denseSlot[d] : -1;
                 if (s >= 0 && c.state[s] != ClientView.LEAVING) {
                     c.seenEpoch[s] = epoch;
@@ -471,7 +471,7 @@ public final class SyncServer {
                         if (!c.canTakeSlot()) {
                             continue;
                         }
-                        s = c.newSlot(e);
+                        s = c.newSlot(denseHandle[d]);
                         denseSlot[d] = s;
                         denseSlotStamp[d] = slotStamp;
                     } else {
@@ -481,7 +481,7 @@ public final class SyncServer {
                 } else {
                     continue;
                 }
-                c.weight[s] = 1f + 3f * Math.max(0f, 1f - d2 / enter2);
+                c.weight[s] = 1f + 3f * Math.max(0f, 1f - d2 * inverseEnter2);
             }
         }
         c.ownedSlot = -1;
