@@ -25,12 +25,14 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.mmosdk.core.id.NodeIds;
 import org.mmosdk.core.id.SessionIds;
 import org.mmosdk.core.stats.StatsRegistry;
 import org.mmosdk.core.time.Clock;
+import org.mmosdk.core.time.SystemClock;
 import org.mmosdk.core.wire.MessageRegistry;
 import org.mmosdk.core.wire.MessageTypes;
 import org.mmosdk.core.wire.WireSchema;
@@ -74,6 +76,8 @@ public final class Gateway implements AutoCloseable {
     final Authenticator authenticator;
     final SessionListener listener;
     final Clock clock;
+    /** The time of received frames when {@link #clock} is the system clock; null otherwise (see {@link CoarseClock}). */
+    final CoarseClock coarseClock;
     final LongSupplier sessionIds;
     final SecureRandom random = new SecureRandom();
     private final MessageRegistry<ServerConnection> control;
@@ -122,6 +126,9 @@ public final class Gateway implements AutoCloseable {
             this.workers = Transports.newGroup(b.workerThreads, "mmo-net-io", b.preferEpoll, false);
             this.ownsGroups = true;
         }
+        final EventExecutor ticker = b.coarseClockExecutor != null ? b.coarseClockExecutor
+            : clock == SystemClock.INSTANCE ? workers.next() : null;
+        this.coarseClock = ticker == null ? null : new CoarseClock(clock, ticker, channels::isEmpty);
     }
 
     /**
@@ -297,6 +304,9 @@ public final class Gateway implements AutoCloseable {
             return;
         }
         stopped = true;
+        if (coarseClock != null) {
+            coarseClock.stop();
+        }
         for (final Channel server : servers) {
             server.close().syncUninterruptibly();
         }
@@ -418,6 +428,8 @@ public final class Gateway implements AutoCloseable {
         private MessageRegistry<Session> messages;
         private StatsRegistry stats = new StatsRegistry();
         private Clock clock = Clock.system();
+        /** Tests: use a {@link CoarseClock} ticking on this executor, whatever the clock (default: system clock only). */
+        EventExecutor coarseClockExecutor;
 
         private Builder() {
         }

@@ -42,9 +42,10 @@ import org.slf4j.LoggerFactory;
  * <p>TCP frames arrive through {@link #onFrame(ByteBuf)}, called by the {@link TcpFrameDecoder} in place on its
  * cumulation (no copy, no derived buffer); WebSocket frames through {@link #channelRead}, each a buffer of its own.
  * The idle timeout is tracked here (one timer per connection, re-armed from the time of the last frame) rather than
- * by an {@code IdleStateHandler}, which would add a pipeline hop and a clock read per read. The clock is read once per
- * socket read (at its first frame; {@link #onRead()} starts a new read) and that time serves the rate limiter, the
- * idle timer and the traffic counters of every frame of the read.
+ * by an {@code IdleStateHandler}, which would add a pipeline hop and a clock read per read. The time of a frame serves
+ * the rate limiter, the idle timer and the traffic counters: with the system clock it is the gateway's
+ * {@link CoarseClock} (a volatile read; the clock is read once a millisecond, not per frame), with any other clock
+ * the clock is read once per socket read (at its first frame; {@link #onRead()} starts a new read).
  */
 final class ServerConnection extends ChannelInboundHandlerAdapter implements TcpFrameDecoder.FrameSink {
     private static final Logger LOG = LoggerFactory.getLogger(ServerConnection.class);
@@ -75,6 +76,10 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Tcp
     /** Whether {@link #currentFrame} is a buffer of its own (WebSocket) rather than the decoder's cumulation. */
     private boolean currentFrameOwned;
     private long lastFrameNanos;
+    /** Whether a frame arrived since the last idle check (with the coarse clock, its time may lag; see idleCheck). */
+    private boolean framesSinceIdleCheck;
+    /** The exact time of the last idle check. */
+    private long idleCheckNanos;
     /** The clock, read at the first frame of a socket read and reused for the others (while {@link #readStamped}). */
     private long readNanos;
     private boolean readStamped;
@@ -180,7 +185,11 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Tcp
     public void channelActive(final ChannelHandlerContext ctx) throws Exception {
         gateway.stats.accepts.increment();
         gateway.channels.add(ctx.channel());
+        if (gateway.coarseClock != null) {
+            gateway.coarseClock.ensureRunning();
+        }
         final long now = gateway.clock.nanoTime();
+        idleCheckNanos = now;
         bucket = new TokenBucket(gateway.settings.rateLimitPerSecond, gateway.settings.rateLimitBurst, now);
         lastFrameNanos = now;
         transportReady = transport == Transport.TCP;
@@ -208,7 +217,15 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Tcp
             return;
         }
         final long timeout = gateway.settings.idleTimeoutNanos;
-        final long left = timeout - (gateway.clock.nanoTime() - lastFrameNanos);
+        final long now = gateway.clock.nanoTime();
+        long left = timeout - (now - lastFrameNanos);
+        if (framesSinceIdleCheck && gateway.coarseClock != null) {
+            // a frame came after the previous check, whatever the (lagging) time it was given: not idle, and silent
+            // for no longer than since then
+            left = Math.max(left, Math.max(timeout - (now - idleCheckNanos), CoarseClock.TICK_NANOS));
+        }
+        framesSinceIdleCheck = false;
+        idleCheckNanos = now;
         if (left <= 0) {
             violation(CloseCodes.IDLE_TIMEOUT, "no traffic for " + TimeUnit.NANOSECONDS.toMillis(timeout) + " ms");
         } else {
@@ -257,16 +274,29 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Tcp
     }
 
     /**
-     * The time of the frames of the current socket read: the clock is read at the first and reused for the others.
-     * They had all arrived by then, so no frame is timed before it came: the rate limiter refills no earlier than
-     * with a clock read per frame, and the idle timer counts from a time a frame had certainly arrived.
+     * The time of the frames of the current socket read. With the system clock, the gateway's {@link CoarseClock}
+     * (it lags by up to a millisecond; see there what that means for the limiter and the idle timer). With another
+     * clock, the clock is read at the first frame of the read and reused for the others; they had all arrived by
+     * then, so no frame is timed before it came.
      */
     private long readNanos() {
+        final CoarseClock coarse = gateway.coarseClock;
+        if (coarse != null) {
+            return coarse.nanoTime();
+        }
         if (!readStamped) {
             readNanos = gateway.clock.nanoTime();
             readStamped = true;
         }
         return readNanos;
+    }
+
+    /**
+     * The bucket was empty at the coarse time: ask again at the exact time, so that the clock's lag never refuses a
+     * frame (cold: only at the rate limit).
+     */
+    private boolean exactRetry() {
+        return gateway.coarseClock != null && bucket.tryAcquire(gateway.clock.nanoTime());
     }
 
     /** A TCP frame, in place in the decoder's cumulation (borrowed for this call). */
@@ -285,7 +315,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Tcp
         final IoThreadState t = threadState();
         t.countIn(transport == Transport.TCP ? n + 4 : n, now);
         lastFrameNanos = now;
-        if (!bucket.tryAcquire(now)) {
+        framesSinceIdleCheck = true;
+        if (!bucket.tryAcquire(now) && !exactRetry()) {
             if (gateway.settings.rateLimitPolicy == RateLimitPolicy.DROP) {
                 stats.messagesDropped.increment();
             } else {
