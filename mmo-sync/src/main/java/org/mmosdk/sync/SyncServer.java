@@ -72,6 +72,10 @@ public final class SyncServer {
     private final float viewRadius;
     private final float hysteresis;
     private final int interestInterval;
+    private final int maxVisible;
+    /** Interest updates that had more entities in range than {@link #maxVisible}. */
+    private long crowdedInterestUpdates;
+    private long[] rankKeys = new long[256];
     /** Updates so far, modulo the interest interval (the phase of this one). */
     private int updates;
     private final int bytesPerTick;
@@ -115,6 +119,8 @@ public final class SyncServer {
     private final int deltaWidth;
     private int[] queryOut = new int[256];
     private float[] queryD2 = new float[256];
+    private int[] scratchOut = new int[256];
+    private float[] scratchD2 = new float[256];
     private int[] denseSlot = new int[256];
     private int[] denseSlotStamp = new int[256];
     private int slotStamp;
@@ -161,6 +167,7 @@ public final class SyncServer {
         this.viewRadius = b.viewRadius;
         this.hysteresis = b.hysteresis;
         this.interestInterval = b.interestInterval;
+        this.maxVisible = b.maxVisible;
         this.fieldCache = b.fieldCache;
         this.bytesPerTick = b.bytesPerTick;
         this.ringSize = b.snapshotRing;
@@ -458,7 +465,10 @@ public final class SyncServer {
             }
         }
         if (hasView) {
-            final int n = grid.query(vx, vy, stay, queryOut, queryD2);
+            int n = grid.query(vx, vy, stay, queryOut, queryD2);
+            if (n > maxVisible) {
+                n = keepNearest(c, n, ownDense, enter2);
+            }
             final float inverseEnter2 = 1f / enter2;
             for (int k = 0; k < n; k++) {
                 final int d = queryOut[k];
@@ -504,6 +514,58 @@ public final class SyncServer {
                 c.leaveSeq[s] = c.nextSeq;
             }
         }
+    }
+
+    /**
+     * Of the {@code n} query results, keeps those that can be in view (its own entity, those in view, those within the
+     * view radius) and of them at most the {@link #maxVisible} nearest (an entity in view ranks 10% nearer, its own
+     * entity first), at the front of {@link #queryOut} and {@link #queryD2}; returns how many.
+     */
+    private int keepNearest(final ClientView c, final int n, final int ownDense, final float enter2) {
+        int eligible = 0;
+        for (int k = 0; k < n; k++) {
+            final int d = queryOut[k];
+            final boolean inView = denseSlotStamp[d] == slotStamp && c.state[denseSlot[d]] != ClientView.LEAVING;
+            if (d == ownDense || inView || queryD2[k] <= enter2) {
+                queryOut[eligible] = d;
+                queryD2[eligible++] = queryD2[k];
+            }
+        }
+        if (eligible <= maxVisible) {
+            return eligible;
+        }
+        crowdedInterestUpdates++;
+        if (rankKeys.length < eligible) {
+            rankKeys = new long[Math.max(eligible, rankKeys.length * 2)];
+        }
+        final long[] keys = rankKeys;
+        for (int k = 0; k < eligible; k++) {
+            final int d = queryOut[k];
+            float rank = queryD2[k];
+            if (d == ownDense) {
+                rank = -1f;
+            } else if (denseSlotStamp[d] == slotStamp && c.state[denseSlot[d]] != ClientView.LEAVING) {
+                rank *= 0.81f;   // (0.9 x the distance) squared
+            }
+            // a non-negative float's bits order as the float does; the own entity's -1 is mapped below every distance
+            final long bits = rank < 0 ? 0 : Float.floatToRawIntBits(rank) + 1L;
+            keys[k] = (bits << 32) | k;
+        }
+        Arrays.sort(keys, 0, eligible);
+        final int kept = maxVisible;
+        // the kept results in rank order, gathered through scratch arrays
+        if (scratchOut.length < kept) {
+            scratchOut = new int[Math.max(kept, scratchOut.length * 2)];
+            scratchD2 = new float[scratchOut.length];
+        }
+        for (int i = 0; i < kept; i++) {
+            final int k = (int) keys[i];
+            scratchOut[i] = queryOut[k];
+            scratchD2[i] = queryD2[k];
+        }
+        System.arraycopy(scratchOut, 0, queryOut, 0, kept);
+        System.arraycopy(scratchD2, 0, queryD2, 0, kept);
+        return kept;
     }
 
     // ------------------------------------------------------------------ snapshot
@@ -933,6 +995,11 @@ public final class SyncServer {
         return codec.usualWritten;
     }
 
+    /** Interest updates that had more entities that could be in view than {@code maxVisible} (tests). */
+    long crowdedInterestUpdates() {
+        return crowdedInterestUpdates;
+    }
+
     /** Slot records whose fields were copied from the per-entity cache (tests and benchmarks). */
     long fieldCacheHits() {
         return fieldCacheHits;
@@ -994,6 +1061,7 @@ public final class SyncServer {
         private float cellSize = 32f;
         private float viewRadius = 64f;
         private float hysteresis = 8f;
+        private int maxVisible = Integer.MAX_VALUE;
         private int interestInterval = 1;
         private boolean fieldCache = true;
         private int bytesPerTick = 1400;
@@ -1069,6 +1137,23 @@ public final class SyncServer {
         /** Tests: whether slot records' fields are copied from the per-entity cache (on by default). */
         Builder fieldCache(final boolean on) {
             this.fieldCache = on;
+            return this;
+        }
+
+        /**
+         * The most entities a client has in view: when more are in range (a crowd in one spot), the nearest are kept,
+         * its own entity always; the rest leave or do not enter. Bounds the work per client, which otherwise grows
+         * with the crowd. An entity already in view ranks as if it were 10% nearer than it is, so that two entities at
+         * about the same distance do not swap places every update.
+         *
+         * @param value at least 1; unlimited by default
+         * @return this
+         */
+        public Builder maxVisible(final int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("maxVisible must be at least 1, was " + value);
+            }
+            this.maxVisible = value;
             return this;
         }
 

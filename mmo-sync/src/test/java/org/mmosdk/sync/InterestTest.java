@@ -44,6 +44,54 @@ class InterestTest {
     }
 
     /**
+     * A crowd larger than {@code maxVisible}: the client sees its own entity and the nearest others, up to the cap; an
+     * entity coming nearer takes the place of the farthest one in view only once it is clearly nearer (10%), so two at
+     * about the same distance do not swap every update.
+     */
+    @Test
+    void aCrowdBeyondMaxVisibleShowsTheNearest() {
+        final SyncSim sim = new SyncSim(26, 1, 0, LinkConditions.lan(), 100_000, 1, true, 10);
+        sim.npcsMove = false;
+        sim.playersMove = false;
+        final SyncSim.Client c = sim.clients.get(0);
+        final float px = sim.server.get(c.player, SyncSim.X);
+        final float py = sim.server.get(c.player, SyncSim.Y);
+        final long[] npcs = new long[30];
+        for (int i = 0; i < npcs.length; i++) {
+            npcs[i] = sim.server.create(sim.npcArchetype);
+            sim.server.set(npcs[i], SyncSim.X, px + 2 + i);   // 2, 3, ... 31 away, all within the view radius (48)
+            sim.server.set(npcs[i], SyncSim.Y, py);
+        }
+        sim.run(10);
+        assertThat(sim.sync.crowdedInterestUpdates()).isPositive();
+        assertThat(sim.sync.visibleCount(c.atServer)).isEqualTo(10);
+        assertThat(c.sync.mirrorOf(c.player)).isNotEqualTo(EntityIds.NONE);
+        for (int i = 0; i < npcs.length; i++) {
+            assertThat(c.sync.mirrorOf(npcs[i]) != EntityIds.NONE).as("npc %d away", 2 + i).isEqualTo(i < 9);
+        }
+        // npc 9 (11 away) comes to 9.5: nearer than npc 8 (10 away) but not by 10%, so nothing changes
+        sim.server.set(npcs[9], SyncSim.X, px + 9.5f);
+        sim.run(10);
+        assertThat(c.sync.mirrorOf(npcs[9])).isEqualTo(EntityIds.NONE);
+        assertThat(c.sync.mirrorOf(npcs[8])).isNotEqualTo(EntityIds.NONE);
+        // at 8.5 it is: it enters, npc 8 leaves
+        sim.server.set(npcs[9], SyncSim.X, px + 8.5f);
+        sim.run(10);
+        assertThat(c.sync.mirrorOf(npcs[9])).isNotEqualTo(EntityIds.NONE);
+        assertThat(c.sync.mirrorOf(npcs[8])).isEqualTo(EntityIds.NONE);
+        assertThat(sim.sync.visibleCount(c.atServer)).isEqualTo(10);
+        assertThat(c.mirror.get(c.sync.mirrorOf(npcs[9]), SyncSim.X))
+            .isCloseTo(px + 8.5f, org.assertj.core.data.Offset.offset(0.01f));
+    }
+
+    @Test
+    void maxVisibleMustBePositive() {
+        final org.mmosdk.ecs.World w = org.mmosdk.ecs.World.builder().components(SyncSim.POSITION).build();
+        assertThatThrownBy(() -> SyncServer.builder(w, SyncSim.RULES).maxVisible(0))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxVisible");
+    }
+
+    /**
      * With an interest interval of 4 ticks an entity coming into range is in view within 4 ticks (not necessarily at
      * once), one going out of range leaves within 4, and a destroyed one leaves at the next tick.
      */

@@ -118,12 +118,17 @@ final class SyncSim {
 
     SyncSim(final long seed, final int clientCount, final int npcCount, final LinkConditions conditions, final int bytesPerTick,
         final int interestInterval, final boolean fieldCache) {
+        this(seed, clientCount, npcCount, conditions, bytesPerTick, interestInterval, fieldCache, Integer.MAX_VALUE);
+    }
+
+    SyncSim(final long seed, final int clientCount, final int npcCount, final LinkConditions conditions, final int bytesPerTick,
+        final int interestInterval, final boolean fieldCache, final int maxVisible) {
         rng = new SplittableRandom(seed);
         net = new SimNetwork(seed ^ 0x5DEECE66DL, clock);
         server = World.builder().components(POSITION, HEADING, STAMINA_T).chunkCapacity(64).build();
         sync = SyncServer.builder(server, RULES).clock(clock).cellSize(24).viewRadius(48).hysteresis(6)
             .bytesPerTick(bytesPerTick).inputs(INPUT_SIZE, MOVE).interestInterval(interestInterval).fieldCache(fieldCache)
-            .build();
+            .maxVisible(maxVisible).build();
         serverDispatch = sync.registerHandlers(MessageRegistry.<Peer>builder()).build().newDispatcher();
         npcArchetype = server.archetype(POSITION, HEADING);
         for (int i = 0; i < npcCount; i++) {

@@ -72,6 +72,8 @@ final class Arena implements AutoCloseable {
      */
     private static final float MIN_SPAWN_AREA = 400f;
     private static final int PLAYERS_IN_VIEW = 100;
+    /** The most entities (players and NPCs) a player has in view: the nearest. */
+    private static final int MAX_VISIBLE = 100;
 
     final StatsRegistry stats = new StatsRegistry();
     final TickLoop loop;
@@ -149,9 +151,10 @@ final class Arena implements AutoCloseable {
         }
 
         // each player's visible set is refreshed every other tick (half the players per tick), which halves the cost of
-        // interest; two players close in by at most 1.2 m in 2 ticks, well inside the 10 m hysteresis
+        // interest; two players close in by at most 1.2 m in 2 ticks, well inside the 10 m hysteresis. In a crowd a
+        // player sees the nearest 100 entities, so that its cost stops growing with the crowd
         sync = SyncServer.builder(world, RULES).viewRadius(VIEW_RADIUS).cellSize(50).hysteresis(10).interestInterval(2)
-            .bytesPerTick(1200).inputs(INPUT_SIZE, MOVE).build();
+            .maxVisible(MAX_VISIBLE).bytesPerTick(1200).inputs(INPUT_SIZE, MOVE).build();
         schedule = Schedule.builder(world).stats(stats)
             .add("wander", this::wander)
             .add("walk", this::walk)
