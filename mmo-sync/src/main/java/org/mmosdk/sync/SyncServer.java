@@ -551,9 +551,9 @@ public final class SyncServer {
             final long bits = rank < 0 ? 0 : Float.floatToRawIntBits(rank) + 1L;
             keys[k] = (bits << 32) | k;
         }
-        Arrays.sort(keys, 0, eligible);
         final int kept = maxVisible;
-        // the kept results in rank order, gathered through scratch arrays
+        selectSmallest(keys, eligible, kept);
+        // the kept results, gathered through scratch arrays
         if (scratchOut.length < kept) {
             scratchOut = new int[Math.max(kept, scratchOut.length * 2)];
             scratchD2 = new float[scratchOut.length];
@@ -566,6 +566,47 @@ public final class SyncServer {
         System.arraycopy(scratchOut, 0, queryOut, 0, kept);
         System.arraycopy(scratchD2, 0, queryD2, 0, kept);
         return kept;
+    }
+
+    /**
+     * Moves the {@code k} smallest of {@code a[0, n)} to {@code a[0, k)}, in no particular order (Hoare's selection:
+     * linear on average, allocation-free), for distinct values and {@code 0 < k <= n}.
+     */
+    static void selectSmallest(final long[] a, final int n, final int k) {
+        int lo = 0;
+        int hi = n - 1;
+        final int target = k - 1;
+        while (lo < hi) {
+            final int mid = (lo + hi) >>> 1;
+            // the median of three as the pivot
+            final long x = a[lo];
+            final long y = a[mid];
+            final long z = a[hi];
+            final long pivot = x < y ? (y < z ? y : Math.max(x, z)) : (x < z ? x : Math.max(y, z));
+            int i = lo;
+            int j = hi;
+            while (i <= j) {
+                while (a[i] < pivot) {
+                    i++;
+                }
+                while (a[j] > pivot) {
+                    j--;
+                }
+                if (i <= j) {
+                    final long t = a[i];
+                    a[i++] = a[j];
+                    a[j--] = t;
+                }
+            }
+            // a[lo, j] <= pivot <= a[i, hi]; between them, the pivot itself
+            if (target <= j) {
+                hi = j;
+            } else if (target >= i) {
+                lo = i;
+            } else {
+                return;
+            }
+        }
     }
 
     // ------------------------------------------------------------------ snapshot
