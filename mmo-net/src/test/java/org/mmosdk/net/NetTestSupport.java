@@ -6,6 +6,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.google.flatbuffers.FlatBufferBuilder;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.ReferenceCountUtil;
 import org.mmosdk.core.wire.EnvelopeWriter;
 import org.mmosdk.core.wire.MessageRegistry;
 import org.mmosdk.core.wire.MessageTypes;
@@ -56,5 +59,30 @@ final class NetTestSupport {
                 seqs.add(Ping.getRootAsPing(nio).seq());
             }
         }
+    }
+
+    /** One socket read into {@code ch} holding {@code frames} echo messages; returns how many echoes came back. */
+    static int readEchoes(final EmbeddedChannel ch, final int frames) {
+        final ByteBuf in = Unpooled.buffer();
+        for (int i = 0; i < frames; i++) {
+            final ByteBuffer e = echo(i);
+            in.writeIntLE(e.remaining()).writeBytes(e);
+        }
+        ch.writeInbound(in);
+        return drainEchoes(ch);
+    }
+
+    /** Releases what {@code ch} wrote; returns the number of echoes among it. */
+    static int drainEchoes(final EmbeddedChannel ch) {
+        int echoes = 0;
+        Object out;
+        while ((out = ch.readOutbound()) != null) {
+            final ByteBuf b = (ByteBuf) out;
+            if (b.readableBytes() >= 6 && b.getUnsignedShortLE(b.readerIndex() + 4) == ECHO) {
+                echoes++;
+            }
+            ReferenceCountUtil.release(out);
+        }
+        return echoes;
     }
 }

@@ -6,10 +6,8 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.util.ReferenceCountUtil;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,28 +64,11 @@ class RateLimitPerReadClockTest {
         assertThat(connection.session().closeReason().code()).isEqualTo(CloseCodes.RATE_LIMITED);
     }
 
-    /** One socket read holding {@code frames} echo messages; returns how many echoes came back. */
     private int read(final int frames) {
-        final ByteBuf in = Unpooled.buffer();
-        for (int i = 0; i < frames; i++) {
-            final ByteBuffer e = NetTestSupport.echo(i);
-            in.writeIntLE(e.remaining()).writeBytes(e);
-        }
-        ch.writeInbound(in);
-        return drain();
+        return NetTestSupport.readEchoes(ch, frames);
     }
 
-    /** Releases what was written; returns the number of echoes among it. */
     private int drain() {
-        int echoes = 0;
-        Object out;
-        while ((out = ch.readOutbound()) != null) {
-            final ByteBuf b = (ByteBuf) out;
-            if (b.readableBytes() >= 6 && b.getUnsignedShortLE(b.readerIndex() + 4) == NetTestSupport.ECHO) {
-                echoes++;
-            }
-            ReferenceCountUtil.release(out);
-        }
-        return echoes;
+        return NetTestSupport.drainEchoes(ch);
     }
 }
