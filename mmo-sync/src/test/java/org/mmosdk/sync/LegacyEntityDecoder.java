@@ -154,7 +154,7 @@ final class LegacyEntityDecoder {
                 recordHandle[i] = EntityIds.of((int) index, (int) generation);
                 recordSlot[i] = isFull ? slotPlusOne - 1 : -1;
             } else {
-                // slot record: [0][gamma(gap)][base][mask]
+                // slot record: [0][gamma(gap)][1] (usual shape) | [0][gamma(gap)][0][base][prior][mask]
                 pos += 1;
                 final int gap = gamma(r.peek(pos));
                 if (gap <= 0) {
@@ -166,89 +166,71 @@ final class LegacyEntityDecoder {
                     return false;
                 }
                 previousSlot = slot;
-                // [1]: the snapshot's usual shape (common base, usual mask, usual prior)
+                // [1]: the snapshot's usual shape (common base, usual mask, usual prior), else [0][base][prior][mask]
                 final boolean usual = (r.peek(pos) & 1) != 0;
                 pos += 1;
-                if (usual) {
-                    if (commonBase == 0) {
+                w = usual ? 1 : r.peek(pos);
+                final long baseSeq;
+                if ((w & 1) != 0) {
+                    if (!usual) {
+                        pos += 1;
+                    }
+                    baseSeq = commonBase;
+                    if (baseSeq == 0) {
                         return false;
                     }
-                    baseEntry = findEntry(slot, commonBase);
+                } else {
+                    pos += 1;
+                    final int code = gamma(w >>> 1);
+                    if (code <= 0) {
+                        return false;
+                    }
+                    pos += gammaBits(code);
+                    baseSeq = code == EntityCodec.BASE_NONE ? 0 : seq - (code - 1);
+                    if (code != EntityCodec.BASE_NONE && baseSeq <= 0) {
+                        return false;
+                    }
+                }
+                if (baseSeq != 0) {
+                    if (commonBase == 0) {
+                        return false;   // no delta widths in this snapshot
+                    }
+                    baseEntry = findEntry(slot, baseSeq);
                     if (baseEntry < 0) {
                         return false;
                     }
                     baseMask = -1;
                     withBase++;
-                    age = seq - commonBase;
-                    if (usualPrior == 1) {
-                        priorGap = 1;
-                        if (commonBase - 1 <= 0) {
+                    age = seq - baseSeq;
+                    // [0] | [1][gamma(base - prior base)], or the usual prior
+                    final long pw = usual ? usualPrior : r.peek(pos);
+                    if (!usual) {
+                        pos += 1;
+                    }
+                    if ((pw & 1) != 0) {
+                        priorGap = usual ? 1 : gamma(pw >>> 1);
+                        if (priorGap <= 0 || baseSeq - priorGap <= 0) {
                             return false;
                         }
-                        priorEntry = findEntry(slot, commonBase - 1);
+                        if (!usual) {
+                            pos += gammaBits(priorGap);
+                        }
+                        priorEntry = findEntry(slot, baseSeq - priorGap);
                         if (priorEntry < 0) {
                             return false;
                         }
                         withPrior++;
                     }
-                    recordFull[i] = false;
-                    recordHandle[i] = slotHandle[slot];
-                    recordSlot[i] = slot;
+                }
+                if (usual) {
                     m = usualMask;
                 } else {
-                    w = r.peek(pos);
-                    final long baseSeq;
-                    if ((w & 1) != 0) {
-                        pos += 1;
-                        baseSeq = commonBase;
-                        if (baseSeq == 0) {
-                            return false;
-                        }
-                    } else {
-                        pos += 1;
-                        final int code = gamma(w >>> 1);
-                        if (code <= 0) {
-                            return false;
-                        }
-                        pos += gammaBits(code);
-                        baseSeq = code == EntityCodec.BASE_NONE ? 0 : seq - (code - 1);
-                        if (code != EntityCodec.BASE_NONE && baseSeq <= 0) {
-                            return false;
-                        }
-                    }
-                    if (baseSeq != 0) {
-                        if (commonBase == 0) {
-                            return false;   // no delta widths in this snapshot
-                        }
-                        baseEntry = findEntry(slot, baseSeq);
-                        if (baseEntry < 0) {
-                            return false;
-                        }
-                        baseMask = -1;
-                        withBase++;
-                        age = seq - baseSeq;
-                        // [0] | [1][gamma(base - prior base)]
-                        final long pw = r.peek(pos);
-                        pos += 1;
-                        if ((pw & 1) != 0) {
-                            priorGap = gamma(pw >>> 1);
-                            if (priorGap <= 0 || baseSeq - priorGap <= 0) {
-                                return false;
-                            }
-                            pos += gammaBits(priorGap);
-                            priorEntry = findEntry(slot, baseSeq - priorGap);
-                            if (priorEntry < 0) {
-                                return false;
-                            }
-                            withPrior++;
-                        }
-                    }
                     m = (int) (r.peek(pos) & ((1L << n) - 1));
                     pos += n;
-                    recordFull[i] = false;
-                    recordHandle[i] = slotHandle[slot];
-                    recordSlot[i] = slot;
                 }
+                recordFull[i] = false;
+                recordHandle[i] = slotHandle[slot];
+                recordSlot[i] = slot;
             }
             recordMask[i] = m;
             recordValues[i] = v;
