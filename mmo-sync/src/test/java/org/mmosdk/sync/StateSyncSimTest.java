@@ -96,6 +96,25 @@ class StateSyncSimTest {
         assertThat(usual[0]).as("records with the usual shape").isGreaterThan(records[0] / 2);
     }
 
+    /**
+     * A view cap under loss, reordering, duplication and churn: entities keep swapping in and out of the capped views,
+     * and once the link heals every client sees at most the cap and mirrors what it sees exactly.
+     */
+    @Test
+    void cappedViewsConvergeExactlyUnderLossAndChurn() {
+        final SyncSim sim = new SyncSim(27, 4, 300, BAD, 4000, 1, true, 12);
+        sim.churn = true;
+        sim.run(300);
+        settle(sim);
+        assertThat(sim.sync.crowdedInterestUpdates()).isPositive();
+        for (final SyncSim.Client c : sim.clients) {
+            assertThat(c.sync.snapshotsRejected()).isZero();
+            assertThat(sim.sync.visibleCount(c.atServer)).isLessThanOrEqualTo(12);
+            assertThat(c.sync.mirroredCount()).isBetween(1, 12);
+            assertThat(sim.exactMismatch(c)).as("client %s", c.atClient.id()).isNull();
+        }
+    }
+
     /** A lossy link with long ack delays: bases fall out of the client's history and records go absolute. */
     @Test
     void basesOlderThanTheHistoryFallBackToAbsoluteValues() {
