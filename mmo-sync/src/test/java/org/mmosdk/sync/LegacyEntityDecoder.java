@@ -257,13 +257,9 @@ final class LegacyEntityDecoder {
                             final int common = widths[deltaIndex[k]];
                             final long zz = (word >>> 1) & ((1L << common) - 1);
                             pos += 1 + common;
-                            final long sum = from + EntityCodec.unzigzag(zz);
-                            if (encoding[k] == ReplicationRules.ANGLE) {
-                                x = sum & ((1L << bits) - 1);
-                            } else if (sum < 0 || sum >= 1L << bits) {
+                            x = addDelta(from, zz, bits, encoding[k] == ReplicationRules.ANGLE);
+                            if (x < 0) {
                                 return false;
-                            } else {
-                                x = sum;
                             }
                             vals[v++] = x;
                             continue;
@@ -277,13 +273,9 @@ final class LegacyEntityDecoder {
                         } else if (code < bits) {
                             final long zz = (1L << (code - 1)) | ((word >>> prefix) & ((1L << (code - 1)) - 1));
                             pos += prefix + code - 1;
-                            final long sum = from + EntityCodec.unzigzag(zz);
-                            if (encoding[k] == ReplicationRules.ANGLE) {
-                                x = sum & ((1L << bits) - 1);
-                            } else if (sum < 0 || sum >= 1L << bits) {
+                            x = addDelta(from, zz, bits, encoding[k] == ReplicationRules.ANGLE);
+                            if (x < 0) {
                                 return false;
-                            } else {
-                                x = sum;
                             }
                         } else if (code == bits) {
                             x = (word >>> prefix) & ((1L << bits) - 1);
@@ -328,6 +320,15 @@ final class LegacyEntityDecoder {
         decodedWithBase = withBase;
         decodedWithPrior = withPrior;
         return limit - pos < 8;
+    }
+
+    /** {@code from} plus a zigzag delta: wrapped for angles, else -1 when outside {@code [0, 2^bits)}. */
+    private static long addDelta(final long from, final long zz, final int bits, final boolean angle) {
+        final long sum = from + EntityCodec.unzigzag(zz);
+        if (angle) {
+            return sum & ((1L << bits) - 1);
+        }
+        return sum < 0 || sum >= 1L << bits ? -1 : sum;
     }
 
     /** The gamma-coded number at the low bits of {@code w} (at least 57 valid bits), or -1 if it is too long. */
