@@ -1182,6 +1182,32 @@ final class EntityCodec {
         return 2 * (31 - Integer.numberOfLeadingZeros(value)) + 1;
     }
 
+    /**
+     * Dead reckoning (client): slot {@code slot}'s quantized delta field {@code di} extrapolated to snapshot {@code seq}
+     * from the slot's newest two records (both on the entity's line when the server sent none in {@code seq}), or -1 if
+     * the slot has fewer than two, or its newest is not older than {@code seq} (a record of it came in {@code seq}).
+     */
+    long extrapolate(final int slot, final long seq, final int di, final int bits) {
+        if (slot >= slotHandle.length || historyHead[slot] < 2) {
+            return -1;
+        }
+        final int head = historyHead[slot];
+        final int e1 = slot * HISTORY + ((head - 1) & (HISTORY - 1));
+        final int e2 = slot * HISTORY + ((head - 2) & (HISTORY - 1));
+        final long s1 = historySeq[e1] & 0xFFFF_FFFFL;
+        final long s2 = historySeq[e2] & 0xFFFF_FFFFL;
+        if (s2 == 0 || s1 <= s2 || seq <= s1 || seq - s1 > MAX_GAMMA) {
+            return -1;
+        }
+        final int dw = deltaCount;
+        return predict(historyValues[e1 * dw + di], historyValues[e2 * dw + di], seq - s1, s1 - s2, bits, false);
+    }
+
+    /** The server entity bound to view slot {@code slot} by its last id record, or {@link EntityIds#NONE}. */
+    long slotHandle(final int slot) {
+        return slot < slotHandle.length ? slotHandle[slot] : EntityIds.NONE;
+    }
+
     /** The history entry of {@code slot} written by snapshot {@code seq}, or -1. */
     private int findEntry(final int slot, final long seq) {
         final int[] seqs = historySeq;

@@ -64,6 +64,14 @@ public final class ReplicationRules {
     final int positionComponent;
     final int everyoneMask;
     final int allMask;
+    /** Whether the position is dead-reckoned ({@link Builder#deadReckoning}). */
+    final boolean deadReckoning;
+    /** The dead-reckoning tolerance in quantization steps of x and of y (0 without dead reckoning). */
+    final long toleranceStepsX;
+    final long toleranceStepsY;
+    /** The delta indices of the position's x and y (-1 unless both are bounded floats). */
+    final int positionDeltaX;
+    final int positionDeltaY;
 
     // the same per-field layout flattened in wire order, with each quantizer's step precomputed (the codec's hot path)
     final int[] firstField;
@@ -211,6 +219,20 @@ public final class ReplicationRules {
             }
         }
         deltaCount = deltas;
+        int dx = -1;
+        int dy = -1;
+        for (int k = 0; k < total; k++) {
+            if (flatField[k] == positionX && flatEncoding[k] == RANGE_FLOAT) {
+                dx = flatDelta[k];
+            } else if (flatField[k] == positionY && flatEncoding[k] == RANGE_FLOAT) {
+                dy = flatDelta[k];
+            }
+        }
+        positionDeltaX = dx;
+        positionDeltaY = dy;
+        deadReckoning = b.deadReckoningTolerance >= 0;
+        toleranceStepsX = deadReckoning ? (long) Math.floor(b.deadReckoningTolerance * flatInverseStep[flatIndexOf(dx)]) : 0;
+        toleranceStepsY = deadReckoning ? (long) Math.floor(b.deadReckoningTolerance * flatInverseStep[flatIndexOf(dy)]) : 0;
         firstDelta = new int[n + 1];
         for (int c = 0, d = 0; c <= n; c++) {
             firstDelta[c] = d;
@@ -289,6 +311,16 @@ public final class ReplicationRules {
         throw new IllegalArgumentException(field + " does not replicate");
     }
 
+    /** The flat index of delta field {@code di}. */
+    private int flatIndexOf(final int di) {
+        for (int k = 0; k < flatDelta.length; k++) {
+            if (flatDelta[k] == di) {
+                return k;
+            }
+        }
+        throw new IllegalStateException("no delta field " + di);
+    }
+
     int indexOf(final ComponentType type) {
         for (int c = 0; c < components.length; c++) {
             if (components[c] == type) {
@@ -322,6 +354,7 @@ public final class ReplicationRules {
         private final Map<Field, FloatField[]> quaternions = new IdentityHashMap<>();
         private FloatField positionX;
         private FloatField positionY;
+        private float deadReckoningTolerance = -1f;
 
         private Builder() {
         }
@@ -481,6 +514,32 @@ public final class ReplicationRules {
         }
 
         /**
+         * Dead-reckons the position: clients extrapolate it, and the server sends it only when the extrapolation
+         * drifts. Per entity, the server keeps a published line (a position and a velocity per update, in quantization
+         * steps, the velocity measured from the last update's motion) and republishes when the entity's quantized
+         * position is more than {@code tolerance} away from the line (a turn, a stop, a teleport). The position each
+         * client is sent and shows is the line's, so it is within {@code tolerance} (plus half a step) of the server's;
+         * an entity walking straight costs no record at all once its client holds two records on its line, instead of
+         * one per update. Entities that do not move cost nothing either way.
+         *
+         * <p>Needs the position's x and y quantized ({@link #quantize}) and its component to hold only x and y (the
+         * component travels when the line changes, not when its change tick does); the server must call
+         * {@code SyncServer.update()} once per tick (the line's time is the update). With the byte budget cutting
+         * records, an entity on a new line may wobble on a client until its record arrives.
+         *
+         * @param tolerance the largest distance, in world units on each axis, between an entity's position and what
+         *     its clients show (0 sends every change of the quantized position, like no dead reckoning)
+         * @return this
+         */
+        public Builder deadReckoning(final float tolerance) {
+            if (!(tolerance >= 0) || Float.isInfinite(tolerance)) {
+                throw new IllegalArgumentException("dead reckoning tolerance must be finite and >= 0, was " + tolerance);
+            }
+            deadReckoningTolerance = tolerance;
+            return this;
+        }
+
+        /**
          * Validates and builds.
          *
          * @return the rules
@@ -501,6 +560,19 @@ public final class ReplicationRules {
                 }
                 if (!components.contains(f.component())) {
                     throw new IllegalStateException("interpolated field " + f + " belongs to a component that does not replicate");
+                }
+            }
+            if (deadReckoningTolerance >= 0) {
+                for (final FloatField f : new FloatField[] {positionX, positionY}) {
+                    final Quant q = quant.get(f);
+                    if (q == null || q.encoding != RANGE_FLOAT) {
+                        throw new IllegalStateException("dead reckoning needs the position field " + f
+                            + " quantized (quantize(field, min, max, bits))");
+                    }
+                }
+                if (positionX.component().fields().size() != 2) {
+                    throw new IllegalStateException("dead reckoning needs the position component " + positionX.component()
+                        + " to hold only x and y, it has " + positionX.component().fields());
                 }
             }
             return new ReplicationRules(this);

@@ -69,10 +69,18 @@ public final class SyncClient {
     private final Int2ObjectHashMap<Archetype> archetypes = new Int2ObjectHashMap<>();
     private final Long2ObjectHashMap<Samples> samples = new Long2ObjectHashMap<>();
     private final MessageHandler<Peer> snapshotHandler = this::onSnapshot;
+    /** Dead reckoning: the view slot of each server entity in view (bound by its id record, unbound by its removal). */
+    private final Long2LongHashMap slotOf = new Long2LongHashMap(-1);
+    private final LongLongConsumer reckonOne = this::reckonOne;
+    private long reckonSeq;
+    private final int flatX;
+    private final int flatY;
+    private long reckoned;
     private final LongLongConsumer sampleOne = this::sampleOne;
     private long sampleNanos;
 
     private long lastSeq;
+    private long lastServerTick;
     private long owned = EntityIds.NONE;
     private long lastServerNanos;
     private long clockOffset = Long.MIN_VALUE;
@@ -99,6 +107,17 @@ public final class SyncClient {
         this.redundancy = b.redundancy;
         this.applier = b.applier;
         this.codec = new EntityCodec(rules);
+        int fx = -1;
+        int fy = -1;
+        for (int k = 0; k < rules.flatField.length; k++) {
+            if (rules.flatDelta[k] >= 0 && rules.flatDelta[k] == rules.positionDeltaX) {
+                fx = k;
+            } else if (rules.flatDelta[k] >= 0 && rules.flatDelta[k] == rules.positionDeltaY) {
+                fy = k;
+            }
+        }
+        this.flatX = fx;
+        this.flatY = fy;
         this.inputRing = new byte[Math.max(1, inputSize) * 128];
         this.inputMask = 127;
         this.batchScratch = new byte[Math.max(1, inputSize) * redundancy];
@@ -150,6 +169,7 @@ public final class SyncClient {
             return;
         }
         lastSeq = seq;
+        lastServerTick = h.serverTick;
         final long serverNanos = h.serverNanos;
         lastServerNanos = serverNanos;
         clockOffset = Math.max(clockOffset, serverNanos - clock.nanoTime());
@@ -161,6 +181,7 @@ public final class SyncClient {
                 world.destroy(local);
             }
             samples.remove(e);
+            slotOf.remove(e);
         }
         // records, decoded and checked whole above (slot records resolved to their entity and absolute values)
         owned = h.owned;
@@ -177,6 +198,13 @@ public final class SyncClient {
                 codec.apply(i, world, local);
             }
             codec.remember(i, (int) seq);
+            if (codec.recordFull[i] && codec.recordSlot[i] >= 0) {
+                slotOf.put(handle, codec.recordSlot[i]);
+            }
+        }
+        if (rules.deadReckoning) {
+            reckonSeq = seq;
+            slotOf.forEachLong(reckonOne);
         }
         // reconciliation: the server's state of our entity, then replay what it has not applied yet
         final int ack = (int) Math.min(h.inputAck, inputSeq);
@@ -195,6 +223,29 @@ public final class SyncClient {
         extrapolatedRecords += codec.decodedWithPrior;
         final FlatBufferBuilder b = envelope.begin(SyncMessageTypes.SNAPSHOT_ACK);
         peer.send(envelope.finish(SnapshotAck.createSnapshotAck(b, seq)), Delivery.DROPPABLE);
+    }
+
+    /**
+     * Dead reckoning: an entity in view without a record in this snapshot is on the line of its last two records (the
+     * server sends one whenever that is not so): its position extrapolated along them.
+     */
+    private void reckonOne(final long serverHandle, final long slot) {
+        if (serverHandle == owned || codec.slotHandle((int) slot) != serverHandle) {
+            return;
+        }
+        final long local = mirror.get(serverHandle);
+        if (local == EntityIds.NONE || !world.has(local, rules.positionX.component())) {
+            return;
+        }
+        final ReplicationRules r = rules;
+        final long qx = codec.extrapolate((int) slot, reckonSeq, r.positionDeltaX, r.flatBits[flatX]);
+        final long qy = codec.extrapolate((int) slot, reckonSeq, r.positionDeltaY, r.flatBits[flatY]);
+        if (qx < 0 || qy < 0) {
+            return;
+        }
+        world.set(local, r.positionX, EntityCodec.dequantize(qx, r.flatMin[flatX], r.flatStep[flatX]));
+        world.set(local, r.positionY, EntityCodec.dequantize(qy, r.flatMin[flatY], r.flatStep[flatY]));
+        reckoned++;
     }
 
     private Archetype archetype(final int mask) {
@@ -370,6 +421,25 @@ public final class SyncClient {
      */
     public long snapshotsRejected() {
         return rejected;
+    }
+
+    /**
+     * The server world's tick of the last snapshot applied (the tick whose state the mirror shows), 0 before the first.
+     *
+     * @return a tick
+     */
+    public long lastServerTick() {
+        return lastServerTick;
+    }
+
+    /**
+     * Positions extrapolated so far: entities in view that had no record in a snapshot and were moved along their line
+     * (dead reckoning, {@link ReplicationRules.Builder#deadReckoning}).
+     *
+     * @return a count
+     */
+    public long reckonedPositions() {
+        return reckoned;
     }
 
     /** Records applied that were sent as value deltas against a base (for tests). */

@@ -127,6 +127,30 @@ public final class SyncServer {
     private final Consumer<Chunk> collect = this::collect;
 
     private int epoch;
+    // dead reckoning (ReplicationRules.Builder.deadReckoning), per entity index: the entity (its handle), its position
+    // in the last update (to measure its velocity) and the update that was, and its published line: the quantized
+    // position at the update that published it and the velocity in steps per update. A client is sent the line's
+    // position, and none at all while it holds two records on the current line (it extrapolates them)
+    private final boolean deadReckoning;
+    private final int positionComponent;
+    private final int positionDeltaX;
+    private final int positionDeltaY;
+    private final int flatX;
+    private final int flatY;
+    private final double inverseStepX;
+    private final double inverseStepY;
+    private final long maxStepX;
+    private final long maxStepY;
+    private long[] drHandle = new long[0];
+    private float[] drLastX = new float[0];
+    private float[] drLastY = new float[0];
+    private int[] drLastEpoch = new int[0];
+    private int[] drPubX = new int[0];
+    private int[] drPubY = new int[0];
+    private int[] drVelX = new int[0];
+    private int[] drVelY = new int[0];
+    private int[] drPubEpoch = new int[0];
+    private long publications;
     /** The delta widths of this update's snapshots (the same for every client), chosen from {@link #widthCounts}. */
     private final int[] widths;
     /** The widths the deltas written in this update needed, per delta field (the next update's widths). */
@@ -191,6 +215,26 @@ public final class SyncServer {
         this.widths = new int[deltaWidth];
         this.widthCounts = new int[deltaWidth * EntityCodec.WIDTH_BUCKETS];
         this.usualSeenComponent = new int[componentCount];
+        this.deadReckoning = rules.deadReckoning;
+        this.positionComponent = rules.positionComponent;
+        this.positionDeltaX = rules.positionDeltaX;
+        this.positionDeltaY = rules.positionDeltaY;
+        this.flatX = flatIndex(rules, positionDeltaX);
+        this.flatY = flatIndex(rules, positionDeltaY);
+        this.inverseStepX = flatX >= 0 ? rules.flatInverseStep[flatX] : 0;
+        this.inverseStepY = flatY >= 0 ? rules.flatInverseStep[flatY] : 0;
+        this.maxStepX = flatX >= 0 ? (1L << rules.flatBits[flatX]) - 1 : 0;
+        this.maxStepY = flatY >= 0 ? (1L << rules.flatBits[flatY]) - 1 : 0;
+    }
+
+    /** The flat (wire-order) index of delta field {@code di}, -1 for none. */
+    private static int flatIndex(final ReplicationRules r, final int di) {
+        for (int k = 0; di >= 0 && k < r.flatDelta.length; k++) {
+            if (r.flatDelta[k] == di) {
+                return k;
+            }
+        }
+        return -1;
     }
 
     /**
@@ -335,6 +379,12 @@ public final class SyncServer {
         for (int i = 0, n = clients.size(); i < n; i++) {
             final ClientView c = clients.get(i);
             if (!c.peer.isOpen()) {
+                // counted as sent and lost: a client's snapshot numbers advance with the updates (its extrapolation
+                // of dead-reckoned positions counts updates by them)
+                final ClientView.Record lost = c.ring[c.nextSeq & c.ringMask];
+                lost.reset(c.nextSeq, world.tick() - 1, epoch);
+                lost.acked = true;   // never sent: an ack of it is ignored
+                c.nextSeq++;
                 continue;
             }
             for (int k = 0; k < c.pendingAckCount; k++) {
@@ -429,7 +479,60 @@ public final class SyncServer {
             }
             denseOfIndex[index] = d;
             denseCount++;
+            if (deadReckoning) {
+                reckon(index, e, xs[row], ys[row]);
+            }
         }
+    }
+
+    /**
+     * Dead reckoning, once per entity per update: measures its velocity (steps per update, from its last update's
+     * position) and republishes its line (this position, that velocity) when it is new, its quantized position is
+     * more than the tolerance off the line, or the line leaves the field's range.
+     */
+    private void reckon(final int index, final long e, final float x, final float y) {
+        if (index >= drHandle.length) {
+            final int n = Math.max(index + 1, Math.max(256, drHandle.length * 2));
+            drHandle = Arrays.copyOf(drHandle, n);
+            drLastX = Arrays.copyOf(drLastX, n);
+            drLastY = Arrays.copyOf(drLastY, n);
+            drLastEpoch = Arrays.copyOf(drLastEpoch, n);
+            drPubX = Arrays.copyOf(drPubX, n);
+            drPubY = Arrays.copyOf(drPubY, n);
+            drVelX = Arrays.copyOf(drVelX, n);
+            drVelY = Arrays.copyOf(drVelY, n);
+            drPubEpoch = Arrays.copyOf(drPubEpoch, n);
+        }
+        final ReplicationRules r = rules;
+        final long qx = EntityCodec.quantize(x, r.flatMin[flatX], r.flatMax[flatX], inverseStepX);
+        final long qy = EntityCodec.quantize(y, r.flatMin[flatY], r.flatMax[flatY], inverseStepY);
+        final boolean known = drHandle[index] == e;
+        final boolean moved = known && drLastEpoch[index] == epoch - 1;
+        boolean publish = !known;
+        if (known) {
+            final int k = epoch - drPubEpoch[index];
+            final long lx = drPubX[index] + (long) drVelX[index] * k;
+            final long ly = drPubY[index] + (long) drVelY[index] * k;
+            publish = lx < 0 || lx > maxStepX || ly < 0 || ly > maxStepY
+                || Math.abs(qx - lx) > r.toleranceStepsX || Math.abs(qy - ly) > r.toleranceStepsY;
+        }
+        if (publish) {
+            drHandle[index] = e;
+            drPubX[index] = (int) qx;
+            drPubY[index] = (int) qy;
+            drVelX[index] = moved ? velocity(x - drLastX[index], inverseStepX, maxStepX) : 0;
+            drVelY[index] = moved ? velocity(y - drLastY[index], inverseStepY, maxStepY) : 0;
+            drPubEpoch[index] = epoch;
+            publications++;
+        }
+        drLastX[index] = x;
+        drLastY[index] = y;
+        drLastEpoch[index] = epoch;
+    }
+
+    private static int velocity(final float delta, final double inverseStep, final long maxStep) {
+        final double v = Math.rint(delta * inverseStep);
+        return v != v ? 0 : (int) Math.max(-maxStep, Math.min(maxStep, v));
     }
 
     private int dense(final long entity) {
@@ -873,6 +976,13 @@ public final class SyncServer {
         final int at = d * deltaWidth;
         if (!denseQDone[d]) {
             codec.quantizeAll(denseMask[d], denseChunk[d], denseRow[d], denseQ, at);
+            if (deadReckoning) {
+                // the published line's position in this update, not the entity's (within the tolerance of it)
+                final int index = EntityIds.index(denseHandle[d]);
+                final int k = epoch - drPubEpoch[index];
+                denseQ[at + positionDeltaX] = (int) (drPubX[index] + (long) drVelX[index] * k);
+                denseQ[at + positionDeltaY] = (int) (drPubY[index] + (long) drVelY[index] * k);
+            }
             denseQDone[d] = true;
         }
         return at;
@@ -886,6 +996,19 @@ public final class SyncServer {
         for (int k = 0; k < componentCount; k++) {
             if ((allowed & (1 << k)) != 0 && denseTicks[base + k] - since > 0) {
                 mask |= 1 << k;
+            }
+        }
+        if (deadReckoning) {
+            // the position travels when the client's base and prior base (its last two records, which it extrapolates)
+            // are not both on the current line, and with every record (so that each record the client holds is on a
+            // line: it extrapolates its newest two)
+            final int posBit = 1 << positionComponent;
+            mask &= ~posBit;
+            final int at = s * c.baseStride;
+            final int[] b = c.bases;
+            if (mask != 0 || b[at + ClientView.PRIOR_SEQ] == 0
+                || drPubEpoch[EntityIds.index(denseHandle[d])] - b[at + ClientView.PRIOR_EPOCH] > 0) {
+                mask |= posBit & allowed;
             }
         }
         return mask;
@@ -1012,6 +1135,16 @@ public final class SyncServer {
     }
 
     // ------------------------------------------------------------------ stats
+
+    /**
+     * Lines published so far by dead reckoning ({@link ReplicationRules.Builder#deadReckoning}): an entity's first, and
+     * each time it left its line by more than the tolerance. 0 without dead reckoning.
+     *
+     * @return a count
+     */
+    public long deadReckoningPublications() {
+        return publications;
+    }
 
     /**
      * Snapshot bytes handed to peers so far (envelopes included; skipped ones not counted).

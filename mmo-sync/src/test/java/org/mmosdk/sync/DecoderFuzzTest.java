@@ -10,6 +10,8 @@ import java.util.SplittableRandom;
 
 import com.google.flatbuffers.FlatBufferBuilder;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.mmosdk.core.peer.Peer;
 import org.mmosdk.core.wire.EnvelopeWriter;
 import org.mmosdk.core.wire.MessageDispatcher;
@@ -31,7 +33,12 @@ class DecoderFuzzTest {
 
     /** Real snapshots captured from a simulation run. */
     private static List<byte[]> capturedSnapshots() {
-        final SyncSim sim = new SyncSim(11, 1, 120, LinkConditions.lan(), 2000);
+        return capturedSnapshots(SyncSim.RULES);
+    }
+
+    private static List<byte[]> capturedSnapshots(final ReplicationRules rules) {
+        final SyncSim sim = new SyncSim(11, 1, 120, LinkConditions.lan(), 2000, 1, true, Integer.MAX_VALUE, rules);
+        sim.npcsWalkStraight = rules.deadReckoning;
         final List<byte[]> out = new ArrayList<>();
         final SimPeer at = sim.clients.get(0).atClient;
         final MessageDispatcher<Peer> d = sim.clients.get(0).dispatch;
@@ -100,19 +107,23 @@ class DecoderFuzzTest {
      * The slot-record paths (slots bound by earlier id records, value deltas against remembered bases, the common
      * base): a fresh client replays a real prefix of the run, so its slot table and history are the real ones, then
      * gets the next snapshot mutated (or its base field changed). It is applied or rejected whole; a rejected one
-     * leaves the mirror as it was, and the unmutated snapshots all apply.
+     * leaves the mirror as it was, and the unmutated snapshots all apply. With dead reckoning too (the client then
+     * extrapolates the entities a snapshot has no record of from that history).
      */
-    @Test
-    void mutatedSlotRecordsAgainstARealHistoryAreAppliedOrRejectedWhole() {
-        final List<byte[]> corpus = capturedSnapshots();
+    @ParameterizedTest(name = "dead reckoning {0}")
+    @ValueSource(booleans = {false, true})
+    void mutatedSlotRecordsAgainstARealHistoryAreAppliedOrRejectedWhole(final boolean deadReckoning) {
+        final ReplicationRules rules = deadReckoning ? SyncSim.DR_RULES : SyncSim.RULES;
+        final List<byte[]> corpus = capturedSnapshots(rules);
         final SplittableRandom rng = new SplittableRandom(123);
         int ok = 0;
         int rejected = 0;
         long deltas = 0;
+        long reckoned = 0;
         for (int i = 0; i < 1500; i++) {
             final World mirror = World.builder().components(SyncMessageTypesHolder.TYPES).build();
             final SimPeer[] link = new SimNetwork(i, new org.mmosdk.core.time.VirtualClock()).connect(1, 2, LinkConditions.lan());
-            final SyncClient client = SyncClient.builder(mirror, SyncSim.RULES, link[1]).build();
+            final SyncClient client = SyncClient.builder(mirror, rules, link[1]).build();
             final MessageDispatcher<Peer> d = client.registerHandlers(MessageRegistry.<Peer>builder()).build().newDispatcher();
             final int upTo = 1 + rng.nextInt(corpus.size() - 1);
             for (int j = 0; j < upTo; j++) {
@@ -122,6 +133,7 @@ class DecoderFuzzTest {
             }
             assertThat(client.snapshotsRejected()).isZero();
             deltas += client.deltaRecordsApplied();
+            reckoned += client.reckonedPositions();
             final byte[] b = corpus.get(upTo).clone();
             mutate(b, rng);
             final long hashBefore = mirror.stateHash();
@@ -137,8 +149,11 @@ class DecoderFuzzTest {
                 ok++;
             }
         }
-        System.out.printf("slot-record fuzz: %d applied, %d rejected by the decoder; %d delta records in the prefixes%n",
-            ok, rejected, deltas);
+        System.out.printf("slot-record fuzz (dead reckoning %s): %d applied, %d rejected by the decoder; %d delta records "
+            + "in the prefixes, %d positions extrapolated%n", deadReckoning, ok, rejected, deltas, reckoned);
+        if (deadReckoning) {
+            assertThat(reckoned).isPositive();
+        }
         assertThat(deltas).isPositive();
         assertThat(rejected).isPositive();
         assertThat(ok).isPositive();

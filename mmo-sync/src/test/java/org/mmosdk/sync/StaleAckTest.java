@@ -22,8 +22,8 @@ import org.mmosdk.sync.wire.fb.SnapshotAck;
 
 /**
  * A sent snapshot's values are read, when it is acknowledged, from the server's table of the update that sent it, which
- * the server keeps for {@code snapshotRing} updates. A client that skipped updates (its peer closed for a while) and then
- * acknowledges an older snapshot must not get it as a base: its values are gone.
+ * the server keeps for {@code snapshotRing} updates. A snapshot acknowledged too late (its ack applied when its table has
+ * been reused) must not become a base: its values are gone.
  */
 class StaleAckTest {
     private static final ComponentType.Builder POS_B = ComponentType.builder("Position");
@@ -100,20 +100,35 @@ class StaleAckTest {
         assertThat(peer.last.base).isEqualTo(oldSeq);
         final long seq = peer.last.seq;
 
-        // the peer closes for more updates than the server keeps value tables, then acknowledges what it had
+        // no ack for as many updates as the server keeps value tables, then the ack of that snapshot: applied at the next
+        // update, when its table has been overwritten
+        for (int i = 0; i < 3; i++) {
+            world.set(e, X, ++x);
+            world.advanceTick();
+            server.update();
+        }
+        ack(inbox, acks, peer, seq);
+        world.set(e, X, ++x);
+        world.advanceTick();
+        server.update();
+        assertThat(peer.last.seq).isEqualTo(seq + 4);
+        assertThat(peer.last.base).as("the stale ack is not a base; the last good one still is").isEqualTo(oldSeq);
+
+        // a closed peer's snapshots count as sent and lost: its numbers keep pace with the updates, and an ack of one
+        // never sent is ignored
         peer.open = false;
-        for (int i = 0; i < 6; i++) {
+        for (int i = 0; i < 3; i++) {
             world.set(e, X, ++x);
             world.advanceTick();
             server.update();
         }
         peer.open = true;
-        ack(inbox, acks, peer, seq);
+        ack(inbox, acks, peer, seq + 6);
         world.set(e, X, ++x);
         world.advanceTick();
         server.update();
-        assertThat(peer.last.seq).isEqualTo(seq + 1);
-        assertThat(peer.last.base).as("the stale ack is not a base; the last good one still is").isEqualTo(oldSeq);
+        assertThat(peer.last.seq).isEqualTo(seq + 8);
+        assertThat(peer.last.base).isEqualTo(oldSeq);
     }
 
     private static void ack(final MessageDispatcher<Peer> inbox, final EnvelopeWriter w, final Peer peer,

@@ -50,6 +50,19 @@ final class SyncSim {
         .interpolate(X, Y, YAW)
         .build();
 
+    /** Dead reckoning within {@link #DR_TOLERANCE} units; otherwise {@link #RULES}. */
+    static final float DR_TOLERANCE = 0.05f;
+    static final ReplicationRules DR_RULES = ReplicationRules.builder()
+        .position(X, Y)
+        .quantize(X, -WORLD, WORLD, 20)
+        .quantize(Y, -WORLD, WORLD, 20)
+        .deadReckoning(DR_TOLERANCE)
+        .component(HEADING, Visibility.EVERYONE)
+        .angle(YAW, 12)
+        .component(STAMINA_T, Visibility.OWNER_ONLY)
+        .interpolate(X, Y, YAW)
+        .build();
+
     /** Moves the entity by (dx, dy) * SPEED, deterministic, clamped to the world. */
     static final InputApplier MOVE = (world, entity, input, offset) -> {
         world.set(entity, X, clamp(world.get(entity, X) + input[offset] * SPEED));
@@ -70,6 +83,11 @@ final class SyncSim {
     final List<Long> npcs = new ArrayList<>();
     final List<Client> clients = new ArrayList<>();
     boolean npcsMove = true;
+    /** NPCs walk straight lines (0.5 units per tick), turning about once in 30 ticks, instead of jittering. */
+    boolean npcsWalkStraight;
+    final ReplicationRules rules;
+    /** Server positions per server tick of a snapshot (what the snapshots of that update were built from), the last 64. */
+    final java.util.Map<Integer, java.util.Map<Long, float[]>> history = new java.util.HashMap<>();
     boolean churn;
     boolean playersMove = true;
     int dispatchErrors;
@@ -89,7 +107,7 @@ final class SyncSim {
             final SimPeer[] link = net.connect(1000 + i, 2000 + i, conditions);
             atServer = link[0];
             atClient = link[1];
-            sync = SyncClient.builder(mirror, RULES, atClient).clock(clock)
+            sync = SyncClient.builder(mirror, rules, atClient).clock(clock)
                 .interpolationDelayNanos(2 * TICK_NANOS).inputs(INPUT_SIZE, MOVE).build();
             dispatch = sync.registerHandlers(MessageRegistry.<Peer>builder()).build().newDispatcher();
             atClient.onReceive((peer, msg) -> check(dispatch.dispatch(peer, msg, msg.position(), msg.remaining())));
@@ -123,10 +141,16 @@ final class SyncSim {
 
     SyncSim(final long seed, final int clientCount, final int npcCount, final LinkConditions conditions, final int bytesPerTick,
         final int interestInterval, final boolean fieldCache, final int maxVisible) {
+        this(seed, clientCount, npcCount, conditions, bytesPerTick, interestInterval, fieldCache, maxVisible, RULES);
+    }
+
+    SyncSim(final long seed, final int clientCount, final int npcCount, final LinkConditions conditions, final int bytesPerTick,
+        final int interestInterval, final boolean fieldCache, final int maxVisible, final ReplicationRules rules) {
+        this.rules = rules;
         rng = new SplittableRandom(seed);
         net = new SimNetwork(seed ^ 0x5DEECE66DL, clock);
         server = World.builder().components(POSITION, HEADING, STAMINA_T).chunkCapacity(64).build();
-        sync = SyncServer.builder(server, RULES).clock(clock).cellSize(24).viewRadius(48).hysteresis(6)
+        sync = SyncServer.builder(server, rules).clock(clock).cellSize(24).viewRadius(48).hysteresis(6)
             .bytesPerTick(bytesPerTick).inputs(INPUT_SIZE, MOVE).interestInterval(interestInterval).fieldCache(fieldCache)
             .maxVisible(maxVisible).build();
         serverDispatch = sync.registerHandlers(MessageRegistry.<Peer>builder()).build().newDispatcher();
@@ -166,7 +190,17 @@ final class SyncSim {
         clock.advance(TICK_NANOS);
         net.deliverDue();
         sync.applyInputs();
-        if (npcsMove) {
+        if (npcsMove && npcsWalkStraight) {
+            for (final long e : npcs) {
+                float yaw = server.get(e, YAW);
+                if (rng.nextInt(30) == 0) {
+                    yaw += (float) rng.nextDouble(-1.5, 1.5);
+                    server.set(e, YAW, yaw);
+                }
+                server.set(e, X, clamp(server.get(e, X) + 0.5f * (float) StrictMath.cos(yaw)));
+                server.set(e, Y, clamp(server.get(e, Y) + 0.5f * (float) StrictMath.sin(yaw)));
+            }
+        } else if (npcsMove) {
             for (final long e : npcs) {
                 if (rng.nextInt(4) == 0) {
                     continue;
@@ -183,6 +217,10 @@ final class SyncSim {
         }
         server.advanceTick();
         sync.update();
+        final java.util.Map<Long, float[]> positions = new java.util.HashMap<>();
+        server.query().all(POSITION).build().forEachEntity(e -> positions.put(e, new float[] {server.get(e, X), server.get(e, Y)}));
+        history.put(server.tick() - 1, positions);
+        history.remove(server.tick() - 65);
         for (final Client c : clients) {
             maxSnapshotBytes = Math.max(maxSnapshotBytes, sync.lastSnapshotBytes(c.atServer));
             c.atServer.flush();
@@ -254,6 +292,43 @@ final class SyncSim {
             return "mirrored " + c.sync.mirroredCount() + " < expected " + expected;
         }
         return null;
+    }
+
+    /**
+     * While entities move, on any link: every entity a client mirrors (other than its own, which it predicts) is within
+     * {@code tolerance} plus the quantization error of where the server had it when it built the snapshot the client
+     * applied last.
+     *
+     * @return null if so, else what differs
+     */
+    String movingMismatch(final Client c, final float tolerance) {
+        final float err = rules.maxError(X) * 1.0001f + tolerance;
+        final List<Long> all = new ArrayList<>(npcs);
+        for (final Client o : clients) {
+            if (o != c) {
+                all.add(o.player);
+            }
+        }
+        final java.util.Map<Long, float[]> then = history.get((int) c.sync.lastServerTick());
+        if (then == null) {
+            return null;
+        }
+        int checked = 0;
+        for (final long e : all) {
+            final long m = c.sync.mirrorOf(e);
+            final float[] p = then.get(e);
+            if (m == EntityIds.NONE || p == null) {
+                continue;
+            }
+            checked++;
+            final float ex = err + Math.ulp(p[0]);
+            final float ey = err + Math.ulp(p[1]);
+            if (Math.abs(c.mirror.get(m, X) - p[0]) > ex || Math.abs(c.mirror.get(m, Y) - p[1]) > ey) {
+                return "entity " + e + " shown at " + c.mirror.get(m, X) + "," + c.mirror.get(m, Y) + ", server had "
+                    + p[0] + "," + p[1];
+            }
+        }
+        return checked > 0 ? null : "nothing mirrored";
     }
 
     /**

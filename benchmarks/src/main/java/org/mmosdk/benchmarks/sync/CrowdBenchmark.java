@@ -43,8 +43,12 @@ public class CrowdBenchmark {
     }
 
     static SyncScene scene(final long seed, final int interestInterval) {
+        return scene(seed, interestInterval, false);
+    }
+
+    static SyncScene scene(final long seed, final int interestInterval, final boolean deadReckoning) {
         return new SyncScene(PLAYERS, PLAYERS, SIDE, VIEW_RADIUS, PLAYERS, true, HZ, SPEED, ACK_LAG, 256, seed,
-            interestInterval);
+            interestInterval, deadReckoning ? SyncScene.DR_RULES : SyncScene.RULES);
     }
 
     /** A zone in steady state (everyone's view filled and acknowledged). */
@@ -53,11 +57,14 @@ public class CrowdBenchmark {
         /** {@code SyncServer.Builder.interestInterval}: 1 is the default, every client's interest every tick. */
         @Param({"1", "2"})
         int interestInterval;
+        /** The position dead-reckoned within 5 cm ({@code ReplicationRules.Builder.deadReckoning}), or sent as it changes. */
+        @Param({"false", "true"})
+        boolean deadReckoning;
         SyncScene scene;
 
         @Setup(Level.Trial)
         public void setUp() {
-            scene = scene(7, interestInterval);
+            scene = scene(7, interestInterval, deadReckoning);
             for (int i = 0; i < 3 * HZ; i++) {
                 scene.tick();
             }

@@ -29,6 +29,8 @@ public final class SyncBandwidthReport {
         codec();
         scene("crowd: 1,000 walking players, 20 Hz", CrowdBenchmark.scene(7), CrowdBenchmark.HZ, seconds,
             CrowdBenchmark.VIEW_RADIUS, true, 10);
+        scene("crowd, the position dead-reckoned within 5 cm (ReplicationRules.Builder.deadReckoning)",
+            CrowdBenchmark.scene(7, 1, true), CrowdBenchmark.HZ, seconds, CrowdBenchmark.VIEW_RADIUS, true, 10);
         scene("crowd variant (not the issue's scenario): 1,000 players, 10% of them walking, 20 Hz",
             new SyncScene(CrowdBenchmark.PLAYERS, CrowdBenchmark.PLAYERS / 10, CrowdBenchmark.SIDE, CrowdBenchmark.VIEW_RADIUS,
                 CrowdBenchmark.PLAYERS, true, CrowdBenchmark.HZ, CrowdBenchmark.SPEED, CrowdBenchmark.ACK_LAG, 256, 7, 1),

@@ -60,6 +60,18 @@ final class SyncScene {
         .interpolate(X, Y, YAW)
         .build();
 
+    /** {@link #RULES} with the position dead-reckoned within {@link #DR_TOLERANCE} (5 cm). */
+    static final float DR_TOLERANCE = 0.05f;
+    static final ReplicationRules DR_RULES = ReplicationRules.builder()
+        .position(X, Y)
+        .quantize(X, -EDGE, EDGE, POS_BITS)
+        .quantize(Y, -EDGE, EDGE, POS_BITS)
+        .deadReckoning(DR_TOLERANCE)
+        .component(HEADING, Visibility.EVERYONE)
+        .angle(YAW, YAW_BITS)
+        .interpolate(X, Y, YAW)
+        .build();
+
     final World world;
     final SyncServer server;
     final MessageDispatcher<Peer> inbox;
@@ -95,6 +107,14 @@ final class SyncScene {
     SyncScene(final int entityCount, final int walking, final float side, final float viewRadius, final int clientCount,
         final boolean owned, final int hz, final float speed, final int ackLag, final int viewCapacity, final long seed,
         final int interestInterval) {
+        this(entityCount, walking, side, viewRadius, clientCount, owned, hz, speed, ackLag, viewCapacity, seed,
+            interestInterval, RULES);
+    }
+
+    /** {@link #SyncScene(int, int, float, float, int, boolean, int, float, int, int, long, int)} with other rules. */
+    SyncScene(final int entityCount, final int walking, final float side, final float viewRadius, final int clientCount,
+        final boolean owned, final int hz, final float speed, final int ackLag, final int viewCapacity, final long seed,
+        final int interestInterval, final ReplicationRules rules) {
         this.rng = new SplittableRandom(seed);
         this.half = side / 2;
         this.step = speed / hz;
@@ -112,11 +132,11 @@ final class SyncScene {
             world.set(e, YAW, (float) rng.nextDouble(0, 2 * Math.PI));
             entities[i] = e;
         }
-        server = SyncServer.builder(world, RULES).clock(clock).viewRadius(viewRadius).cellSize(viewRadius / 2)
+        server = SyncServer.builder(world, rules).clock(clock).viewRadius(viewRadius).cellSize(viewRadius / 2)
             .hysteresis(8).bytesPerTick(262_144).viewCapacity(viewCapacity).interestInterval(interestInterval).build();
         inbox = server.registerHandlers(MessageRegistry.<Peer>builder()).build().newDispatcher();
         peers = new BenchPeer[clientCount];
-        final SnapshotCodecAccess headers = new SnapshotCodecAccess(RULES);
+        final SnapshotCodecAccess headers = new SnapshotCodecAccess(rules);
         for (int i = 0; i < clientCount; i++) {
             peers[i] = new BenchPeer(i + 1, ackLag, headers);
             server.addClient(peers[i], owned ? entities[i] : EntityIds.NONE);
