@@ -18,6 +18,8 @@ final class ClientView {
     static final byte ITEM_FULL = 0;
     static final byte ITEM_DELTA = 1;
     static final byte ITEM_LEAVE = 2;
+    /** The owned entity's full record with dead reckoning (its own values, not its line's: never a base). */
+    static final byte ITEM_OWN = 3;
 
     final Peer peer;
     long owned;

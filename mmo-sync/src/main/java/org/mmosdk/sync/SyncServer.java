@@ -742,12 +742,19 @@ public final class SyncServer {
             codec.writeWidths(bits, widths, usualMask, usualPrior);
         }
 
-        // the owned entity, always, in full
+        // the owned entity, always, in full (with dead reckoning, its own position, not its line's: the client predicts
+        // it from there; such a record is not a base)
         if (ownDense >= 0 && c.ownedSlot >= 0) {
             final int mask = denseMask[ownDense] & rules.allMask;
-            codec.writeId(bits, true, c.ownedSlot, c.owned, mask, denseChunk[ownDense], denseRow[ownDense],
-                denseQ, quantized(ownDense), null, 0);
-            record.add(c.bind[c.ownedSlot], ClientView.ITEM_FULL, c.ownedSlot, mask, ownDense);
+            if (deadReckoning) {
+                codec.writeId(bits, true, c.ownedSlot, c.owned, mask, denseChunk[ownDense], denseRow[ownDense], null, 0,
+                    null, 0);
+            } else {
+                codec.writeId(bits, true, c.ownedSlot, c.owned, mask, denseChunk[ownDense], denseRow[ownDense],
+                    denseQ, quantized(ownDense), null, 0);
+            }
+            record.add(c.bind[c.ownedSlot], deadReckoning ? ClientView.ITEM_OWN : ClientView.ITEM_FULL, c.ownedSlot, mask,
+                ownDense);
             entityCount++;
         }
 
@@ -1074,7 +1081,7 @@ public final class SyncServer {
                 }
                 continue;
             }
-            final boolean full = kind == ClientView.ITEM_FULL;
+            final boolean full = kind != ClientView.ITEM_DELTA;
             if (full ? st != ClientView.ENTERING && st != ClientView.VISIBLE : st != ClientView.VISIBLE) {
                 continue;
             }
@@ -1088,6 +1095,14 @@ public final class SyncServer {
                 ackedTicks[s] = tick;
             }
             final int at = s * stride;
+            if (kind == ClientView.ITEM_OWN) {
+                // its values were the entity's, not its line's: no base (should the client stop owning it, it gets
+                // records without one)
+                bases[at + ClientView.BASE_SEQ] = 0;
+                bases[at + ClientView.BASE_MASK] = 0;
+                bases[at + ClientView.PRIOR_SEQ] = 0;
+                continue;
+            }
             final int baseSeq = bases[at + ClientView.BASE_SEQ];
             if (full ? baseSeq == 0 || seq - baseSeq > 0 : baseSeq != 0 && seq - baseSeq > 0) {
                 c.shiftBase(s, seq, r.epoch);

@@ -203,6 +203,36 @@ class StateSyncSimTest {
         }
     }
 
+    /**
+     * With dead reckoning a client is sent its own entity's position, not its line's: on a link that delivers every
+     * message by the next tick its prediction (the server's state in the last snapshot, then the inputs the server had
+     * not applied) is where the server's entity will be once it applies the client's last input, to within quantization
+     * error, at every tick (the line's position would put it up to the tolerance off: a wide one here, 2 units, so that
+     * the players' random steps stay on their lines for a while).
+     */
+    @Test
+    void predictionUnderDeadReckoningStartsFromTheOwnEntitysExactState() {
+        final ReplicationRules wide = ReplicationRules.builder().position(SyncSim.X, SyncSim.Y)
+            .quantize(SyncSim.X, -SyncSim.WORLD, SyncSim.WORLD, 20).quantize(SyncSim.Y, -SyncSim.WORLD, SyncSim.WORLD, 20)
+            .deadReckoning(2f).component(SyncSim.HEADING, Visibility.EVERYONE).angle(SyncSim.YAW, 12)
+            .component(SyncSim.STAMINA_T, Visibility.OWNER_ONLY).interpolate(SyncSim.X, SyncSim.Y, SyncSim.YAW).build();
+        final SyncSim sim = new SyncSim(45, 3, 50, LinkConditions.lan(), 60_000, 1, true, Integer.MAX_VALUE, wide);
+        sim.run(20);
+        final float err = SyncSim.DR_RULES.maxError(SyncSim.X) * 2 + 1e-4f;
+        for (int t = 0; t < 100; t++) {
+            sim.tick();
+            for (final SyncSim.Client c : sim.clients) {
+                final long m = c.sync.mirrorOf(c.player);
+                assertThat(c.mirror.get(m, SyncSim.X)).as("tick %s", t).isCloseTo(
+                    SyncSim.clamp(sim.server.get(c.player, SyncSim.X) + c.input[0] * SyncSim.SPEED),
+                    org.assertj.core.data.Offset.offset(err));
+                assertThat(c.mirror.get(m, SyncSim.Y)).as("tick %s", t).isCloseTo(
+                    SyncSim.clamp(sim.server.get(c.player, SyncSim.Y) + c.input[1] * SyncSim.SPEED),
+                    org.assertj.core.data.Offset.offset(err));
+            }
+        }
+    }
+
     @Test
     void mirrorsConvergeOnAPerfectLink() {
         final SyncSim sim = new SyncSim(1, 4, 200, LinkConditions.lan(), 4000);
