@@ -327,20 +327,30 @@ final class Arena implements AutoCloseable {
     private void wanderChunk(final Chunk chunk) {
         final float[] x = chunk.writeFloats(X);
         final float[] y = chunk.writeFloats(Y);
-        final float[] yaw = chunk.writeFloats(YAW);
+        // read-only: a writable column marks Heading changed for every NPC of the chunk, and changed components go out;
+        // a turn is written through the world, for that NPC alone
+        final float[] yaw = chunk.floats(YAW);
         final float[] turnIn = chunk.writeFloats(TURN_IN);
+        final long[] ids = chunk.entities();
         for (int i = 0, n = chunk.size(); i < n; i++) {
+            float heading = yaw[i];
+            boolean turned = false;
             if (--turnIn[i] <= 0) {
-                yaw[i] += (float) random.nextDouble(-1.2, 1.2);
+                heading += (float) random.nextDouble(-1.2, 1.2);
                 turnIn[i] = 20 + random.nextInt(80);
+                turned = true;
             }
-            final float nx = x[i] + (float) Math.cos(yaw[i]) * NPC_STEP;
-            final float ny = y[i] + (float) Math.sin(yaw[i]) * NPC_STEP;
+            final float nx = x[i] + (float) Math.cos(heading) * NPC_STEP;
+            final float ny = y[i] + (float) Math.sin(heading) * NPC_STEP;
             if (nx <= 0 || nx >= SIZE || ny <= 0 || ny >= SIZE) {
-                yaw[i] += (float) Math.PI;   // bounce, try again next tick
+                heading += (float) Math.PI;   // bounce, try again next tick
+                turned = true;
             } else {
                 x[i] = nx;
                 y[i] = ny;
+            }
+            if (turned) {
+                world.set(ids[i], YAW, heading);
             }
         }
     }
@@ -353,7 +363,10 @@ final class Arena implements AutoCloseable {
             if (dx != 0 || dy != 0) {
                 w.set(p.entity, X, clamp(w.get(p.entity, X) + dx * PLAYER_STEP));
                 w.set(p.entity, Y, clamp(w.get(p.entity, Y) + dy * PLAYER_STEP));
-                w.set(p.entity, YAW, (float) Math.atan2(dy, dx));
+                final float yaw = (float) Math.atan2(dy, dx);
+                if (w.get(p.entity, YAW) != yaw) {
+                    w.set(p.entity, YAW, yaw);
+                }
             }
         }
     }
