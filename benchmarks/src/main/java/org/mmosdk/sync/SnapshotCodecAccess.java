@@ -20,6 +20,7 @@ public final class SnapshotCodecAccess {
     private final ReplicationRules rules;
     private final EntityCodec codec;
     private final BitWriter bits = new BitWriter(4096);
+    private final BitWriter headerBits = new BitWriter(4096);
     private final EnvelopeWriter envelope = new EnvelopeWriter(8192);
     private final BitReader reader = new BitReader();
     private final Snapshot snapshot = new Snapshot();
@@ -46,6 +47,9 @@ public final class SnapshotCodecAccess {
         final int inputAck, final long[] removed, final int removedCount, final int count, final boolean[] full,
         final long[] handles, final int[] masks, final Chunk[] chunks, final int[] rows) {
         bits.reset();
+        for (int i = 0; i < count; i++) {
+            codec.write(bits, full[i], handles[i], masks[i], chunks[i], rows[i]);
+        }
         final SnapshotHeader h = header;
         h.seq = seq;
         h.serverTick = serverTick & 0xFFFF_FFFFL;
@@ -53,20 +57,17 @@ public final class SnapshotCodecAccess {
         h.owned = owned;
         h.inputAck = inputAck & 0xFFFF_FFFFL;
         h.base = 0;
-        final int countAt = h.write(bits);
-        for (int i = 0; i < count; i++) {
-            codec.write(bits, full[i], handles[i], masks[i], chunks[i], rows[i]);
+        h.count = count;
+        h.removedCount = 0;
+        for (int i = 0; i < removedCount; i++) {
+            h.addRemoved(removed[i]);
         }
-        SnapshotHeader.patchCount(bits, countAt, count);
+        headerBits.reset();
+        h.write(headerBits, null);
+        headerBits.append(bits);
         final FlatBufferBuilder b = envelope.begin(SyncMessageTypes.SNAPSHOT);
-        final int entitiesVec = b.createByteVector(bits.array(), 0, bits.byteLength());
-        Snapshot.startRemovedVector(b, removedCount);
-        for (int i = removedCount - 1; i >= 0; i--) {
-            b.addLong(removed[i]);
-        }
-        final int removedVec = b.endVector();
+        final int entitiesVec = b.createByteVector(headerBits.array(), 0, headerBits.byteLength());
         Snapshot.startSnapshot(b);
-        Snapshot.addRemoved(b, removedVec);
         Snapshot.addEntities(b, entitiesVec);
         return envelope.finish(Snapshot.endSnapshot(b));
     }
@@ -84,12 +85,12 @@ public final class SnapshotCodecAccess {
         final Snapshot s = Snapshot.getRootAsSnapshot(payload, snapshot);
         reader.wrap(s, payload);
         final SnapshotHeader h = header;
-        if (!h.read(reader)) {
+        if (!h.read(reader, null)) {
             throw new IllegalStateException("malformed snapshot header");
         }
         long sum = Fold.header(h.seq, h.serverTick, h.serverNanos, h.owned, h.inputAck);
-        for (int i = 0, n = s.removedLength(); i < n; i++) {
-            sum = Fold.add(sum, s.removed(i));
+        for (int i = 0, n = h.removedCount; i < n; i++) {
+            sum = Fold.add(sum, h.removed[i]);
         }
         if (!codec.decode(reader, h.count)) {
             throw new IllegalStateException("malformed entity stream");
@@ -106,7 +107,7 @@ public final class SnapshotCodecAccess {
      */
     public long seqAndCount(final ByteBuffer payload) {
         headerReader.wrap(Snapshot.getRootAsSnapshot(payload, snapshot), payload);
-        if (!peeked.read(headerReader)) {
+        if (!peeked.read(headerReader, null)) {
             throw new IllegalStateException("malformed snapshot header");
         }
         return (peeked.seq << 32) | peeked.count;

@@ -47,6 +47,19 @@ final class BitWriter {
         return buf;
     }
 
+    /** Appends everything {@code other} holds (its bits, in order; {@code other} is left as it was). */
+    void append(final BitWriter other) {
+        final byte[] src = other.array();
+        final int bits = other.bitPosition();
+        int at = 0;
+        for (; at + 64 <= bits; at += 64) {
+            write((long) LONGS.get(src, at >>> 3), 64);
+        }
+        if (at < bits) {
+            write((long) LONGS.get(src, at >>> 3), bits - at);
+        }
+    }
+
     /** Rolls back to an earlier bit position (a record that did not fit the budget). */
     void rewind(final int position) {
         final int at = (position >>> 6) << 3;

@@ -260,6 +260,10 @@ final class ClientView {
     static final class Record {
         int seq;
         int tick;
+        /** Its header's server nanos (as the client holds them), owned entity and input ack (a relative header's base). */
+        long nanos;
+        long owned;
+        int inputAck;
         /** The server update that sent it ({@code SyncServer}'s epoch). */
         int epoch;
         boolean acked = true;

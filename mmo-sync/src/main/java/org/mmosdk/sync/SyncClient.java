@@ -64,6 +64,7 @@ public final class SyncClient {
     private final BitReader reader = new BitReader();
     private final Snapshot snapshot = new Snapshot();
     private final SnapshotHeader header = new SnapshotHeader();
+    private final SnapshotHeader.History headers = new SnapshotHeader.History();
     private final EnvelopeWriter envelope = new EnvelopeWriter(256);
     private final Long2LongHashMap mirror = new Long2LongHashMap(EntityIds.NONE);
     private final Int2ObjectHashMap<Archetype> archetypes = new Int2ObjectHashMap<>();
@@ -153,7 +154,7 @@ public final class SyncClient {
         final Snapshot s = Snapshot.getRootAsSnapshot(payload, snapshot);
         reader.wrap(s, payload);
         final SnapshotHeader h = header;
-        if (!h.read(reader)) {
+        if (!h.read(reader, headers)) {
             rejected++;
             peer.close(SyncMessageTypes.CLOSE_PROTOCOL_ERROR, "malformed snapshot header");
             return;
@@ -173,9 +174,10 @@ public final class SyncClient {
         final long serverNanos = h.serverNanos;
         lastServerNanos = serverNanos;
         clockOffset = Math.max(clockOffset, serverNanos - clock.nanoTime());
+        headers.remember(h);
         // removals
-        for (int i = 0, n = s.removedLength(); i < n; i++) {
-            final long e = s.removed(i);
+        for (int i = 0, n = h.removedCount; i < n; i++) {
+            final long e = h.removed[i];
             final long local = mirror.remove(e);
             if (local != EntityIds.NONE && world.isAlive(local)) {
                 world.destroy(local);

@@ -53,9 +53,11 @@ import org.mmosdk.sync.wire.fb.SnapshotAck;
  * Component removal is not replicated in this version (an entity keeps a component on the client until it leaves).
  */
 public final class SyncServer {
-    /** The snapshot message around its bit stream: type id, FlatBuffers root, vtable, table, vector length, padding. */
-    private static final int SNAPSHOT_OVERHEAD_BYTES = 32;
-    private static final int MAX_REMOVED = 4096;
+    /**
+     * The snapshot message around its records: type id, FlatBuffers root, vtable, table, vector length, padding, and the
+     * header (an absolute one; removed ids counted apart).
+     */
+    private static final int SNAPSHOT_OVERHEAD_BYTES = 48;
     // The field cache: an entity's entry is CACHE_STRIDE longs (40 bytes) from d * CACHE_STRIDE
     private static final int CACHE_STRIDE = 5;
     /** {@code epoch << 32 | bit length}. */
@@ -91,6 +93,9 @@ public final class SyncServer {
     private final Query replicated;
     private final EntityCodec codec;
     private final BitWriter bits = new BitWriter(4096);
+    private final BitWriter headerBits = new BitWriter(4096);
+    /** The base's header fields for {@link SnapshotHeader#write}. */
+    private final long[] baseFields = new long[4];
     private final SnapshotHeader header = new SnapshotHeader();
     private final EnvelopeWriter envelope = new EnvelopeWriter(8192);
     private final Long2ObjectHashMap<ClientView> clientsById = new Long2ObjectHashMap<>();
@@ -171,7 +176,6 @@ public final class SyncServer {
     private long[] candidates = new long[256];
     private int[] candidateDense = new int[256];
     private int[] candidateMask = new int[256];
-    private long[] removed = new long[256];
     private final SnapshotAck ackReader = new SnapshotAck();
     private final InputBatch inputReader = new InputBatch();
     private final ByteVector inputBytes = new ByteVector();
@@ -726,18 +730,12 @@ public final class SyncServer {
         int entityCount = 0;
         int removedCount = 0;
 
-        // the header (its record count filled in at the end), the common base and, with one, the delta widths (this
-        // update's, chosen from what the last update's deltas needed)
+        // the common base and, with one, the delta widths (this update's, chosen from what the last update's deltas
+        // needed) at the start of the record stream; the header goes in front of it once the records are written
         final int commonBase = c.lastAckedSeq != 0 && seq - c.lastAckedSeq < EntityCodec.MAX_GAMMA - 1 ? c.lastAckedSeq : 0;
         final int ownDense = c.owned == EntityIds.NONE ? -1 : dense(c.owned);
         final SnapshotHeader h = header;
-        h.seq = seq;
-        h.serverTick = baselineTick & 0xFFFF_FFFFL;
-        h.serverNanos = now;
-        h.owned = ownDense >= 0 ? c.owned : EntityIds.NONE;
-        h.inputAck = c.lastAppliedInput & 0xFFFF_FFFFL;
-        h.base = commonBase;
-        final int countAt = h.write(bits);
+        h.removedCount = 0;
         if (commonBase != 0) {
             codec.writeWidths(bits, widths, usualMask, usualPrior);
         }
@@ -806,7 +804,7 @@ public final class SyncServer {
         // first: chosen with each slot record's gap taken as its largest (slot + 1), then written in slot order. A client
         // whose previous snapshot did not fit goes straight to the second way (no first pass thrown away: under load,
         // when bases age and records grow, that pass would be a third of the work)
-        final int fixedBytes = SNAPSHOT_OVERHEAD_BYTES + removedCount * 8;
+        final int fixedBytes = SNAPSHOT_OVERHEAD_BYTES + removedCount * 6;
         final int startMark = bits.bitPosition();
         final int startRecords = record.count;
         final int startEntities = entityCount;
@@ -872,21 +870,31 @@ public final class SyncServer {
             }
         }
 
-        SnapshotHeader.patchCount(bits, countAt, entityCount);
+        // the header: relative to the base's when the client still holds the base's header fields
+        h.seq = seq;
+        h.serverTick = baselineTick & 0xFFFF_FFFFL;
+        h.serverNanos = now;
+        h.owned = ownDense >= 0 ? c.owned : EntityIds.NONE;
+        h.inputAck = c.lastAppliedInput & 0xFFFF_FFFFL;
+        h.base = commonBase;
+        h.count = entityCount;
+        final ClientView.Record baseRecord = c.ring[commonBase & c.ringMask];
+        final boolean relative = commonBase != 0 && seq - commonBase < SnapshotHeader.HISTORY && baseRecord.seq == commonBase;
+        if (relative) {
+            baseFields[0] = baseRecord.tick & 0xFFFF_FFFFL;
+            baseFields[1] = baseRecord.nanos;
+            baseFields[2] = baseRecord.owned;
+            baseFields[3] = baseRecord.inputAck & 0xFFFF_FFFFL;
+        }
+        headerBits.reset();
+        h.write(headerBits, relative ? baseFields : null);
+        record.nanos = h.serverNanos;
+        record.owned = h.owned;
+        record.inputAck = (int) h.inputAck;
+        headerBits.append(bits);
         final FlatBufferBuilder b = envelope.begin(SyncMessageTypes.SNAPSHOT);
-        final int entitiesVec = b.createByteVector(bits.array(), 0, bits.byteLength());
-        int removedVec = 0;
-        if (removedCount > 0) {
-            Snapshot.startRemovedVector(b, removedCount);
-            for (int i = removedCount - 1; i >= 0; i--) {
-                b.addLong(removed[i]);
-            }
-            removedVec = b.endVector();
-        }
+        final int entitiesVec = b.createByteVector(headerBits.array(), 0, headerBits.byteLength());
         Snapshot.startSnapshot(b);
-        if (removedCount > 0) {
-            Snapshot.addRemoved(b, removedVec);
-        }
         Snapshot.addEntities(b, entitiesVec);
         final ByteBuffer msg = envelope.finish(Snapshot.endSnapshot(b));
         final int length = msg.remaining();
@@ -904,13 +912,10 @@ public final class SyncServer {
      */
     private int addRemoved(final ClientView c, final ClientView.Record record, final long entity, final int slot,
         final int count) {
-        if (count == MAX_REMOVED) {
+        if (count == SnapshotHeader.MAX_REMOVED) {
             return count;
         }
-        if (count == removed.length) {
-            removed = Arrays.copyOf(removed, count * 2);
-        }
-        removed[count] = entity;
+        header.addRemoved(entity);
         record.add(c.bind[slot], ClientView.ITEM_LEAVE, slot);
         return count + 1;
     }

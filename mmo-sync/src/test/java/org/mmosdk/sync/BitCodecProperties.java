@@ -52,37 +52,80 @@ class BitCodecProperties {
         assertThat(r.read(3)).isEqualTo(5);
     }
 
-    /** A snapshot header round trips; cut anywhere, it is refused (never read past the stream). */
+    /**
+     * A snapshot header round trips, absolute or relative to its base's fields (held in the client's history), with
+     * removed ids; cut a byte short, it is refused (never read past the stream). A relative header whose base the
+     * history does not hold is refused.
+     */
     @Property(tries = 500)
-    void snapshotHeadersRoundTripAndRefuseTruncation(@ForAll @IntRange(min = 1) final int seq,
+    void snapshotHeadersRoundTripAndRefuseTruncation(@ForAll @IntRange(min = 40) final int seq,
         @ForAll @IntRange(min = 0) final int tick, @ForAll final long nanos, @ForAll final boolean owned,
         @ForAll @IntRange(min = 0, max = 1 << 20) final int index, @ForAll @IntRange(min = 1) final int generation,
         @ForAll @IntRange(min = 0) final int inputAck, @ForAll @IntRange(min = 0, max = 0xFFFF) final int count,
-        @ForAll @IntRange(min = 0, max = 40) final int baseAge) {
+        @ForAll @IntRange(min = 0, max = 40) final int baseAge, @ForAll final boolean relative,
+        @ForAll @IntRange(min = 0, max = 5) final int removed, @ForAll final boolean sameOwner,
+        @ForAll @IntRange(min = 0, max = 1_000_000) final int tickStep, @ForAll @IntRange(min = 0) final int microStep) {
+        final long entity = org.mmosdk.core.id.EntityIds.of(index, generation);
         final SnapshotHeader h = new SnapshotHeader();
         h.seq = seq;
-        h.serverTick = tick;
-        h.serverNanos = nanos;
-        h.owned = owned ? org.mmosdk.core.id.EntityIds.of(index, generation) : org.mmosdk.core.id.EntityIds.NONE;
-        h.inputAck = inputAck;
-        h.base = baseAge > 0 && baseAge < seq ? seq - baseAge : 0;
+        h.owned = owned ? entity : org.mmosdk.core.id.EntityIds.NONE;
+        h.base = baseAge > 0 ? seq - baseAge : 0;
+        for (int i = 0; i < removed; i++) {
+            h.addRemoved(org.mmosdk.core.id.EntityIds.of(index + i, generation));
+        }
+        h.count = count;
+        final boolean rel = relative && baseAge > 0 && baseAge < SnapshotHeader.HISTORY;
+        final SnapshotHeader.History history = new SnapshotHeader.History();
+        long[] baseFields = null;
+        if (rel) {
+            // the base's fields as the client holds them; this header's are later
+            final SnapshotHeader b = new SnapshotHeader();
+            b.seq = h.base;
+            b.serverTick = tick;
+            b.serverNanos = nanos / 4;
+            b.owned = sameOwner ? h.owned : org.mmosdk.core.id.EntityIds.of(index + 1, generation);
+            b.inputAck = inputAck / 2;
+            history.remember(b);
+            baseFields = new long[] {b.serverTick, b.serverNanos, b.owned, b.inputAck};
+            h.serverTick = Math.min(0xFFFF_FFFFL, (long) tick + tickStep);
+            h.serverNanos = b.serverNanos + microStep * 1000L + 999;
+            h.inputAck = inputAck;
+        } else {
+            h.serverTick = tick;
+            h.serverNanos = nanos;
+            h.inputAck = inputAck;
+        }
         final BitWriter w = new BitWriter(4);
         w.write(5, 3);   // not at a byte boundary
-        final int countAt = h.write(w);
-        SnapshotHeader.patchCount(w, countAt, count);
+        h.write(w, baseFields);
+        assertThat(h.relative).isEqualTo(rel);
+        if (rel) {
+            assertThat(h.serverNanos).as("rounded down to the microsecond after the base's").isEqualTo(
+                baseFields[1] + microStep * 1000L);
+        }
         final int end = w.bitPosition();
         final BitReader r = readerOf(w);
         r.read(3);
         final SnapshotHeader back = new SnapshotHeader();
-        assertThat(back.read(r)).isTrue();
+        assertThat(back.read(r, history)).isTrue();
         assertThat(r.position()).isEqualTo(end);
+        assertThat(back.relative).isEqualTo(rel);
         assertThat(back.seq).isEqualTo(h.seq);
         assertThat(back.serverTick).isEqualTo(h.serverTick);
-        assertThat(back.serverNanos).isEqualTo(nanos);
+        assertThat(back.serverNanos).isEqualTo(h.serverNanos);
         assertThat(back.owned).isEqualTo(h.owned);
         assertThat(back.inputAck).isEqualTo(h.inputAck);
         assertThat(back.count).isEqualTo(count);
         assertThat(back.base).isEqualTo(h.base);
+        assertThat(back.removedCount).isEqualTo(removed);
+        for (int i = 0; i < removed; i++) {
+            assertThat(back.removed[i]).isEqualTo(h.removed[i]);
+        }
+        if (rel) {
+            final BitReader again = readerOf(w);
+            again.read(3);
+            assertThat(new SnapshotHeader().read(again, new SnapshotHeader.History())).as("base not held").isFalse();
+        }
         // the same bytes cut a byte short of the header's end: refused
         final BitWriter cut = new BitWriter(4);
         final BitReader full = readerOf(w);
@@ -92,7 +135,7 @@ class BitCodecProperties {
         }
         final BitReader rc = readerOf(cut);
         rc.read(3);
-        assertThat(new SnapshotHeader().read(rc)).isFalse();
+        assertThat(new SnapshotHeader().read(rc, history)).isFalse();
     }
 
     /** What the server's field cache copies: the bits since a mark, written again, read back the same. */

@@ -50,7 +50,7 @@ class StaleAckTest {
             final ByteBuffer payload = envelope.duplicate().order(ByteOrder.LITTLE_ENDIAN);
             payload.position(payload.position() + 2);
             reader.wrap(Snapshot.getRootAsSnapshot(payload, snapshot), payload);
-            assertThat(last.read(reader)).isTrue();
+            assertThat(last.read(reader, null)).isTrue();
             return true;
         }
 

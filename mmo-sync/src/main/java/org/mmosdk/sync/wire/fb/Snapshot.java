@@ -22,7 +22,7 @@ import java.nio.ByteOrder;
 /**
  * Server -> client (type id 0x0300), sent droppable. Entities entering (full, with their id and view slot), changed
  * since the client's acknowledged baseline (by slot, values as deltas), the client's own entity (always, full), and
- * entities that left (ids; the vector is absent when none did).
+ * the ids of entities that left.
  */
 @SuppressWarnings("unused")
 public final class Snapshot extends Table {
@@ -33,11 +33,12 @@ public final class Snapshot extends Table {
   public Snapshot __assign(int _i, ByteBuffer _bb) { __init(_i, _bb); return this; }
 
   /**
-   * bit-packed: the snapshot's header, then its entity records (see org.mmosdk.sync.EntityCodec). The header:
-   * seq (increases by one per snapshot sent to this client; the client acknowledges it and drops older ones), the
-   * server world's tick, the server's clock when it was built (drives the client's interpolation), the client's own
-   * entity, the last input applied for the client, the record count and the common base of slot records (the newest
-   * snapshot the server had an ack for, or none)
+   * bit-packed: the snapshot's header, then its entity records (see org.mmosdk.sync.SnapshotHeader and EntityCodec).
+   * The header: seq (increases by one per snapshot sent to this client; the client acknowledges it and drops older
+   * ones), the common base of slot records (the newest snapshot the server had an ack for, or none), the server
+   * world's tick, the server's clock when it was built (drives the client's interpolation), the client's own entity
+   * and the last input applied for the client (relative to the base's when the client still holds its header), the
+   * record count and the server handles of entities that left the client's view or were destroyed
    */
   public int entities(int j) { int o = __offset(4); return o != 0 ? bb.get(__vector(o) + j * 1) & 0xFF : 0; }
   public int entitiesLength() { int o = __offset(4); return o != 0 ? __vector_len(o) : 0; }
@@ -45,33 +46,19 @@ public final class Snapshot extends Table {
   public ByteVector entitiesVector(ByteVector obj) { int o = __offset(4); return o != 0 ? obj.__assign(__vector(o), bb) : null; }
   public ByteBuffer entitiesAsByteBuffer() { return __vector_as_bytebuffer(4, 1); }
   public ByteBuffer entitiesInByteBuffer(ByteBuffer _bb) { return __vector_in_bytebuffer(_bb, 4, 1); }
-  /**
-   * server handles of entities that left the client's view or were destroyed (absent when none did)
-   */
-  public long removed(int j) { int o = __offset(6); return o != 0 ? bb.getLong(__vector(o) + j * 8) : 0; }
-  public int removedLength() { int o = __offset(6); return o != 0 ? __vector_len(o) : 0; }
-  public LongVector removedVector() { return removedVector(new LongVector()); }
-  public LongVector removedVector(LongVector obj) { int o = __offset(6); return o != 0 ? obj.__assign(__vector(o), bb) : null; }
-  public ByteBuffer removedAsByteBuffer() { return __vector_as_bytebuffer(6, 8); }
-  public ByteBuffer removedInByteBuffer(ByteBuffer _bb) { return __vector_in_bytebuffer(_bb, 6, 8); }
 
   public static int createSnapshot(FlatBufferBuilder builder,
-      int entitiesOffset,
-      int removedOffset) {
-    builder.startTable(2);
-    Snapshot.addRemoved(builder, removedOffset);
+      int entitiesOffset) {
+    builder.startTable(1);
     Snapshot.addEntities(builder, entitiesOffset);
     return Snapshot.endSnapshot(builder);
   }
 
-  public static void startSnapshot(FlatBufferBuilder builder) { builder.startTable(2); }
+  public static void startSnapshot(FlatBufferBuilder builder) { builder.startTable(1); }
   public static void addEntities(FlatBufferBuilder builder, int entitiesOffset) { builder.addOffset(0, entitiesOffset, 0); }
   public static int createEntitiesVector(FlatBufferBuilder builder, byte[] data) { return builder.createByteVector(data); }
   public static int createEntitiesVector(FlatBufferBuilder builder, ByteBuffer data) { return builder.createByteVector(data); }
   public static void startEntitiesVector(FlatBufferBuilder builder, int numElems) { builder.startVector(1, numElems, 1); }
-  public static void addRemoved(FlatBufferBuilder builder, int removedOffset) { builder.addOffset(1, removedOffset, 0); }
-  public static int createRemovedVector(FlatBufferBuilder builder, long[] data) { builder.startVector(8, data.length, 8); for (int i = data.length - 1; i >= 0; i--) builder.addLong(data[i]); return builder.endVector(); }
-  public static void startRemovedVector(FlatBufferBuilder builder, int numElems) { builder.startVector(8, numElems, 8); }
   public static int endSnapshot(FlatBufferBuilder builder) {
     int o = builder.endTable();
     return o;
