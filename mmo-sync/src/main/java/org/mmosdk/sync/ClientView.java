@@ -51,6 +51,8 @@ final class ClientView {
     float[] priority;
     int[] seenEpoch;
     float[] weight;
+    /** Per slot, records sent since it was bound (the newest one's number; a base's number is kept with it). */
+    int[] sent;
     int slotHigh;
     int[] freeSlots;
     int freeCount;
@@ -64,7 +66,9 @@ final class ClientView {
      * of its value deltas; at {@link #BASE_MASK} the components the client holds as of it; at {@link #PRIOR_SEQ} and
      * {@link #PRIOR_MASK} the same of the base before it (0: none; with it, deltas are from a linear extrapolation); at
      * {@link #BASE_EPOCH} and {@link #PRIOR_EPOCH} the server updates ({@code SyncServer}'s epoch) that sent them, which
-     * name their values for every client (the values an entity had in that update); at {@link #baseValues} and
+     * name their values for every client (the values an entity had in that update); at {@link #BASE_SENT} and
+     * {@link #PRIOR_SENT} their record numbers (how many records of the slot came after them: the client keeps
+     * {@link EntityCodec#HISTORY}, so a base is named only while fewer came after it); at {@link #baseValues} and
      * {@link #priorValues} the {@link #deltaWidth} quantized values as of the base and the prior base.
      */
     int[] bases;
@@ -74,6 +78,9 @@ final class ClientView {
     static final int PRIOR_MASK = 3;
     static final int BASE_EPOCH = 4;
     static final int PRIOR_EPOCH = 5;
+    /** The base's and the prior base's record numbers ({@link #sent} when they were sent). */
+    static final int BASE_SENT = 6;
+    static final int PRIOR_SENT = 7;
     /** Offset of the base's values in a slot's block. */
     final int baseValues;
     /** Offset of the prior base's values in a slot's block. */
@@ -115,9 +122,10 @@ final class ClientView {
         this.priority = new float[viewCapacity];
         this.seenEpoch = new int[viewCapacity];
         this.weight = new float[viewCapacity];
+        this.sent = new int[viewCapacity];
         this.freeSlots = new int[viewCapacity];
         this.deltaWidth = Math.max(1, deltaWidth);
-        this.baseValues = PRIOR_EPOCH + 1;
+        this.baseValues = PRIOR_SENT + 1;
         this.priorValues = baseValues + this.deltaWidth;
         this.baseStride = priorValues + this.deltaWidth;
         this.bases = new int[viewCapacity * baseStride];
@@ -148,6 +156,7 @@ final class ClientView {
                 priority = Arrays.copyOf(priority, n);
                 seenEpoch = Arrays.copyOf(seenEpoch, n);
                 weight = Arrays.copyOf(weight, n);
+                sent = Arrays.copyOf(sent, n);
                 bases = Arrays.copyOf(bases, n * baseStride);
             }
         }
@@ -159,6 +168,7 @@ final class ClientView {
         enterSeq[s] = nextSeq;
         leaveSeq[s] = 0;
         priority[s] = 0;
+        sent[s] = 0;
         final int at = s * baseStride;
         bases[at + BASE_SEQ] = 0;
         bases[at + BASE_MASK] = 0;
@@ -175,6 +185,7 @@ final class ClientView {
     /** The slot re-enters the view (a full record follows): forget its base. */
     void reenter(final int s) {
         state[s] = ENTERING;
+        sent[s] = 0;
         ackedTick[s] = 0;
         enterSeq[s] = nextSeq;
         final int at = s * baseStride;
@@ -195,7 +206,7 @@ final class ClientView {
             return EntityCodec.BASE_NONE;
         }
         final int age = seq - b;
-        if (age <= 0 || age > EntityCodec.HISTORY) {
+        if (age <= 0 || age >= EntityCodec.MAX_GAMMA - 1 || sent[s] - bases[at + BASE_SENT] >= EntityCodec.HISTORY) {
             return EntityCodec.BASE_NONE;
         }
         return b == commonBase ? EntityCodec.BASE_COMMON : age + 1;
@@ -213,17 +224,19 @@ final class ClientView {
             return 0;
         }
         final int gap = bases[at + BASE_SEQ] - p;
-        return gap > 0 && seq - p <= EntityCodec.HISTORY ? gap : 0;
+        return gap > 0 && sent[s] - bases[at + PRIOR_SENT] < EntityCodec.HISTORY ? gap : 0;
     }
 
     /** The slot's base moves to {@code seq}, sent in update {@code epoch}: the current base becomes the prior one. */
-    void shiftBase(final int s, final int seq, final int epoch) {
+    void shiftBase(final int s, final int seq, final int epoch, final int sentNo) {
         final int at = s * baseStride;
         final int[] b = bases;
         b[at + PRIOR_SEQ] = b[at + BASE_SEQ];
         b[at + PRIOR_MASK] = b[at + BASE_MASK];
         b[at + PRIOR_EPOCH] = b[at + BASE_EPOCH];
+        b[at + PRIOR_SENT] = b[at + BASE_SENT];
         b[at + BASE_EPOCH] = epoch;
+        b[at + BASE_SENT] = sentNo;
         for (int i = 0; i < deltaWidth; i++) {
             b[at + priorValues + i] = b[at + baseValues + i];
         }
@@ -277,6 +290,8 @@ final class ClientView {
         int[] masks;
         /** Per item, the entity's index in the server's dense table of update {@link #epoch} (-1 for a leave). */
         int[] dense;
+        /** Per item, the slot's record number ({@link ClientView#sent}; 0 for a leave). */
+        int[] sentNo;
 
         Record(final int capacity) {
             binds = new int[capacity];
@@ -284,6 +299,7 @@ final class ClientView {
             slots = new char[capacity];
             masks = new int[capacity];
             dense = new int[capacity];
+            sentNo = new int[capacity];
         }
 
         /** Starts a record (its tables grow by doubling as items come, so they settle once views do). */
@@ -296,21 +312,24 @@ final class ClientView {
         }
 
         void add(final int binding, final byte kind, final int slot) {
-            add(binding, kind, slot, 0, -1);
+            add(binding, kind, slot, 0, -1, 0);
         }
 
-        void add(final int binding, final byte kind, final int slot, final int mask, final int denseIndex) {
+        void add(final int binding, final byte kind, final int slot, final int mask, final int denseIndex,
+            final int recordNo) {
             if (count == binds.length) {
                 binds = Arrays.copyOf(binds, count * 2);
                 kinds = Arrays.copyOf(kinds, count * 2);
                 slots = Arrays.copyOf(slots, count * 2);
                 masks = Arrays.copyOf(masks, count * 2);
                 dense = Arrays.copyOf(dense, count * 2);
+                sentNo = Arrays.copyOf(sentNo, count * 2);
             }
             binds[count] = binding;
             slots[count] = (char) slot;
             masks[count] = mask;
             dense[count] = denseIndex;
+            sentNo[count] = recordNo;
             kinds[count++] = kind;
         }
     }

@@ -752,7 +752,7 @@ public final class SyncServer {
                     denseQ, quantized(ownDense), null, 0);
             }
             record.add(c.bind[c.ownedSlot], deadReckoning ? ClientView.ITEM_OWN : ClientView.ITEM_FULL, c.ownedSlot, mask,
-                ownDense);
+                ownDense, ++c.sent[c.ownedSlot]);
             entityCount++;
         }
 
@@ -821,7 +821,7 @@ public final class SyncServer {
                 break;
             }
             record.add(c.bind[s], c.state[s] == ClientView.ENTERING ? ClientView.ITEM_FULL : ClientView.ITEM_DELTA, s,
-                candidateMask[k], candidateDense[k]);
+                candidateMask[k], candidateDense[k], ++c.sent[s]);
             entityCount++;
         }
         if (allFit) {
@@ -864,7 +864,7 @@ public final class SyncServer {
                 if (!full) {
                     previousSlot = s;
                 }
-                record.add(c.bind[s], full ? ClientView.ITEM_FULL : ClientView.ITEM_DELTA, s, mask, d);
+                record.add(c.bind[s], full ? ClientView.ITEM_FULL : ClientView.ITEM_DELTA, s, mask, d, ++c.sent[s]);
                 c.priority[s] = 0f;
                 entityCount++;
             }
@@ -1110,7 +1110,7 @@ public final class SyncServer {
             }
             final int baseSeq = bases[at + ClientView.BASE_SEQ];
             if (full ? baseSeq == 0 || seq - baseSeq > 0 : baseSeq != 0 && seq - baseSeq > 0) {
-                c.shiftBase(s, seq, r.epoch);
+                c.shiftBase(s, seq, r.epoch, r.sentNo[i]);
                 if (full) {
                     bases[at + ClientView.BASE_MASK] = masks[i];
                     System.arraycopy(values, dense[i] * width, bases, at + baseValues, width);
@@ -1397,7 +1397,7 @@ public final class SyncServer {
          * Entities a client is expected to have in view at most: its tables (view slots, the slot index, each of its
          * {@code snapshotRing} remembered snapshots) start at this size, so a zone whose views stay within it never
          * grows them while running (they still grow past it, by doubling, up to 65,536 slots: entities beyond that
-         * do not enter). Memory: about {@code value * (65 + 8 * d + 15 * snapshotRing)} bytes per client, {@code d}
+         * do not enter). Memory: about {@code value * (77 + 8 * d + 19 * snapshotRing)} bytes per client, {@code d}
          * being the number of bounded-float and angle fields of the rules, and {@code 4 * d * snapshotRing} bytes per
          * replicated entity for the zone (the quantized values of the last {@code snapshotRing} updates: what a
          * snapshot sent becomes the base of the next deltas when it is acknowledged).
