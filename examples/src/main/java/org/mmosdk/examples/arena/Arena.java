@@ -208,11 +208,14 @@ final class Arena implements AutoCloseable {
             .maximumExpectedValue(16_384.0).register(meters);
         stats.gauge("arena.players", "players in the zone (bots and viewers)", () -> playerCount);
         stats.gauge("arena.entities", "entities in the zone", () -> entityCount);
+        stats.gauge("arena.sync.lines.published", "dead-reckoning lines published so far (an entity turned, stopped or "
+            + "drifted off its line; clients are sent positions only then)", () -> linesPublished);
         world.releaseThread();   // built here, run by the zone thread: it takes the world over on its first tick
     }
 
     private volatile int playerCount;
     private volatile int entityCount;
+    private volatile long linesPublished;
 
     Arena start() {
         gateway.start();
@@ -258,6 +261,7 @@ final class Arena implements AutoCloseable {
             duelStatus = "duels " + duels.rooms() + " (" + duels.framesSealed() + " frames, " + duels.desyncs() + " desyncs)";
         }
         entityCount = world.entityCount();
+        linesPublished = sync.deadReckoningPublications();
         lastTickNanos = System.nanoTime() - start;
         tickTimer.record(lastTickNanos, TimeUnit.NANOSECONDS);
     }

@@ -55,6 +55,10 @@ class ArenaPageTest {
                 HttpResponse.BodyHandlers.ofString()).body();
             assertThat(metrics).contains("arena_tick_seconds_bucket", "arena_snapshot_bytes_count", "net_connections",
                 "net_bytes_out_total", "net_messages_in_total", "tick_duration_seconds", "jvm_memory_used_bytes");
+            final java.util.regex.Matcher lines = java.util.regex.Pattern.compile("(?m)^arena_sync_lines_published\\S* ([0-9.E+]+)$")
+                .matcher(metrics);
+            assertThat(lines.find()).as("dead-reckoning lines gauge").isTrue();
+            assertThat(Double.parseDouble(lines.group(1))).as("lines published").isPositive();
             assertThat(arena.arena.stats.counter("arena.casts", "").get()).as("casts applied").isPositive();
             assertThat(arena.statusLine()).contains("tick p50", "p99", "players", "B/s");
         } finally {
