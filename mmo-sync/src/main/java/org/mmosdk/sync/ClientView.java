@@ -53,6 +53,12 @@ final class ClientView {
     float[] weight;
     /** Per slot, records sent since it was bound (the newest one's number; a base's number is kept with it). */
     int[] sent;
+    /**
+     * Per slot, the prior base's update ({@link #PRIOR_EPOCH}) or {@link #NO_PRIOR}: the one thing dead reckoning reads
+     * of an unchanged slot each update, kept apart from {@link #bases} so that it reads 4 bytes, not a base block.
+     */
+    int[] priorEpoch;
+    static final int NO_PRIOR = Integer.MIN_VALUE;
     int slotHigh;
     int[] freeSlots;
     int freeCount;
@@ -123,6 +129,7 @@ final class ClientView {
         this.seenEpoch = new int[viewCapacity];
         this.weight = new float[viewCapacity];
         this.sent = new int[viewCapacity];
+        this.priorEpoch = new int[viewCapacity];
         this.freeSlots = new int[viewCapacity];
         this.deltaWidth = Math.max(1, deltaWidth);
         this.baseValues = PRIOR_SENT + 1;
@@ -157,6 +164,7 @@ final class ClientView {
                 seenEpoch = Arrays.copyOf(seenEpoch, n);
                 weight = Arrays.copyOf(weight, n);
                 sent = Arrays.copyOf(sent, n);
+                priorEpoch = Arrays.copyOf(priorEpoch, n);
                 bases = Arrays.copyOf(bases, n * baseStride);
             }
         }
@@ -169,6 +177,7 @@ final class ClientView {
         leaveSeq[s] = 0;
         priority[s] = 0;
         sent[s] = 0;
+        priorEpoch[s] = NO_PRIOR;
         final int at = s * baseStride;
         bases[at + BASE_SEQ] = 0;
         bases[at + BASE_MASK] = 0;
@@ -186,6 +195,7 @@ final class ClientView {
     void reenter(final int s) {
         state[s] = ENTERING;
         sent[s] = 0;
+        priorEpoch[s] = NO_PRIOR;
         ackedTick[s] = 0;
         enterSeq[s] = nextSeq;
         final int at = s * baseStride;
@@ -231,6 +241,7 @@ final class ClientView {
     void shiftBase(final int s, final int seq, final int epoch, final int sentNo) {
         final int at = s * baseStride;
         final int[] b = bases;
+        priorEpoch[s] = b[at + BASE_SEQ] == 0 ? NO_PRIOR : b[at + BASE_EPOCH];
         b[at + PRIOR_SEQ] = b[at + BASE_SEQ];
         b[at + PRIOR_MASK] = b[at + BASE_MASK];
         b[at + PRIOR_EPOCH] = b[at + BASE_EPOCH];

@@ -372,7 +372,7 @@ public final class SyncServer {
 
     /** Updates interest and sends every client its snapshot (not flushed: flush each peer once per tick). */
     public void update() {
-        epoch++;
+        epoch = epoch + 1 == ClientView.NO_PRIOR ? epoch + 2 : epoch + 1;   // an epoch is never the "no prior" mark
         rebuildDense();
         codec.chooseWidths(widthCounts, widths);
         chooseUsualShape();
@@ -1016,10 +1016,8 @@ public final class SyncServer {
             // line: it extrapolates its newest two)
             final int posBit = 1 << positionComponent;
             mask &= ~posBit;
-            final int at = s * c.baseStride;
-            final int[] b = c.bases;
-            if (mask != 0 || b[at + ClientView.PRIOR_SEQ] == 0
-                || drPubEpoch[EntityIds.index(denseHandle[d])] - b[at + ClientView.PRIOR_EPOCH] > 0) {
+            final int prior = c.priorEpoch[s];
+            if (mask != 0 || prior == ClientView.NO_PRIOR || drPubEpoch[EntityIds.index(denseHandle[d])] - prior > 0) {
                 mask |= posBit & allowed;
             }
         }
@@ -1106,6 +1104,7 @@ public final class SyncServer {
                 bases[at + ClientView.BASE_SEQ] = 0;
                 bases[at + ClientView.BASE_MASK] = 0;
                 bases[at + ClientView.PRIOR_SEQ] = 0;
+                c.priorEpoch[s] = ClientView.NO_PRIOR;
                 continue;
             }
             final int baseSeq = bases[at + ClientView.BASE_SEQ];
