@@ -117,7 +117,8 @@ public final class SessionManager {
     /**
      * Like {@link #broadcastAndFlush(ByteBuffer, Delivery)} for a chosen group of sessions (a zone's players, a
      * room). The message is encoded once into one pooled buffer; each session writes a retained duplicate of it (no
-     * copy); each event loop gets one task that writes to its sessions and then flushes each of them once. The
+     * copy); each event loop gets one task that writes to each of its sessions and flushes it right away (one flush per
+     * session per call, and the first recipient's bytes do not wait for the last recipient's write). The
      * grouping arrays and tasks are reused by the calling thread, so a steady broadcast allocates nothing per session
      * (and nothing per call once the event loops keep up). With Netty's leak detector on (its default samples one
      * buffer in 128), a sampled broadcast records a stack trace per recipient: run production with
@@ -279,11 +280,12 @@ public final class SessionManager {
         @Override
         public void run() {
             try {
+                // each session written and flushed in turn: its bytes leave at once (the first recipient does not
+                // wait for the last one's write), and its objects are touched once per broadcast, not twice
                 for (int i = 0; i < size; i++) {
-                    sessions[i].sendShared(frame, delivery);
-                }
-                for (int i = 0; i < size; i++) {
-                    sessions[i].flush();
+                    final Session s = sessions[i];
+                    s.sendShared(frame, delivery);
+                    s.flush();
                 }
                 if (size > 0) {
                     sessions[0].publishTraffic(); // (sessions of other gateways publish on their next frame or ping)

@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoopGroup;
+import io.netty.util.ResourceLeakDetector;
 import io.netty.util.concurrent.EventExecutor;
 import org.HdrHistogram.Histogram;
 import org.mmosdk.core.peer.Delivery;
@@ -54,10 +55,13 @@ import org.mmosdk.net.internal.Transports;
  * Phases: (1) GC, used heap; (2) the client processes connect (Hello/Welcome handshake included), at most 512
  * handshakes in flight per process; the server reports connect rate; (3) GC, used heap again:
  * {@code (after - before) / connections} is the server heap per idle connection (direct memory of Netty's pools not
- * included: an idle connection holds no buffer); (4) broadcast: {@code --broadcast-warmup-seconds} (default 3) of
- * unrecorded warm-up, then the server sends a 100-byte envelope ({@code [u16 type][u64 intended send time][padding]})
- * to the first {@code broadcast-sessions} sessions of the first client process, {@code broadcast-hz} times per second,
- * with {@code SessionManager.sendAndFlush} (encoded once, one task per I/O thread); (5) everything closes.
+ * included: an idle connection holds no buffer); (4) broadcast: the server sends a 100-byte envelope
+ * ({@code [u16 type][u64 intended send time][u8 recorded][padding]}) to the first {@code broadcast-sessions} sessions
+ * of the first client process, {@code broadcast-hz} times per second, with {@code SessionManager.sendAndFlush}
+ * (encoded once, one task per I/O thread), first as warm-up flagged as not recorded — the same code on both sides,
+ * for at least {@code --broadcast-warmup-seconds} (default 3) and until every connection has had its first heartbeat
+ * (10 s after it connected), so that neither the JIT nor that first wave of 15,000 pings and pongs works in the
+ * measured phase — then for {@code --broadcast-seconds}, recorded; (5) everything closes.
  *
  * <p>What the broadcast phase reports, to tell the server from the clients and the machine:
  * <ul>
@@ -71,7 +75,9 @@ import org.mmosdk.net.internal.Transports;
  * </ul>
  *
  * <p>Options: {@code --server-threads} (default 2), {@code --client-threads} (default 2), {@code --client-cpus LIST}
- * (fork the clients under {@code taskset -c LIST}).
+ * (fork the clients under {@code taskset -c LIST}), {@code --leak-detection LEVEL} (Netty's leak detector in every
+ * process; default {@code disabled}, as in production: at its own default it tracks one buffer in 128 with a stack
+ * trace, and a tracked buffer is another class on the hot path, so the JIT recompiles it during the measurement).
  *
  * <p>Multi-process mode, {@code --server-processes K} with K &gt; 1: K gateway processes bind one port with
  * {@code SO_REUSEPORT} (epoll) and the kernel spreads the connections over them; {@code --processes} client
@@ -88,12 +94,13 @@ import org.mmosdk.net.internal.Transports;
  */
 public final class LoadTest {
     private static final int BROADCAST = MessageTypes.APP_FIRST + 1;
-    private static final int WARMUP = MessageTypes.APP_FIRST + 2;
     private static final int MESSAGE_BYTES = 100;
     private static final int MAX_IN_FLIGHT = 512;
     private static final Duration LIMIT = Duration.ofMinutes(5);
     private static final String IO_THREAD_PREFIX = "mmo-net-io";
     private static final int PER_SECOND_SLOTS = 120;
+    /** Interval of the gateway's heartbeat pings. */
+    private static final Duration HEARTBEAT = Duration.ofSeconds(10);
     /** Machine-readable lines ({@code @...}) of the forked processes. */
     private static final LinkedBlockingQueue<String> EVENTS = new LinkedBlockingQueue<>();
 
@@ -108,6 +115,9 @@ public final class LoadTest {
      */
     public static void main(final String[] args) throws Exception {
         final Args a = new Args(args);
+        // Netty's leak detector is a debugging aid (by default it tracks one buffer in 128 with a stack trace, and a
+        // tracked buffer changes the types the JIT sees); production runs without it (see SessionManager.sendAndFlush)
+        ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.valueOf(leakDetection(a).toUpperCase(java.util.Locale.ROOT)));
         if (a.flag("--client")) {
             client(a);
         } else if (a.flag("--serve")) {
@@ -117,6 +127,10 @@ public final class LoadTest {
         } else {
             server(a);
         }
+    }
+
+    private static String leakDetection(final Args a) {
+        return a.value("--leak-detection", "disabled");
     }
 
     // ---- server (this process)
@@ -133,12 +147,13 @@ public final class LoadTest {
         final EventLoopGroup workers = Transports.newGroup(serverThreads, IO_THREAD_PREFIX, true, false);
         final Gateway gateway = Gateway.builder().tcpPort(0).authenticator(Authenticator.allowAll())
             .maxConnections(connections + 100, connections + 100).eventLoops(boss, workers)
-            .heartbeat(Duration.ofSeconds(10), Duration.ofSeconds(60)).build().start();
+            .heartbeat(HEARTBEAT, Duration.ofSeconds(60)).build().start();
         final List<Process> children = new ArrayList<>();
         try {
             final long before = usedHeapAfterGc();
-            out("server: %s, %d I/O threads, heap used before %,d B; JVM flags %s", gateway.usesEpoll() ? "epoll" : "nio",
-                serverThreads, before, ManagementFactory.getRuntimeMXBean().getInputArguments());
+            out("server: %s, %d I/O threads, heap used before %,d B; JVM flags %s; Netty leak detection %s",
+                gateway.usesEpoll() ? "epoll" : "nio", serverThreads, before, ManagementFactory.getRuntimeMXBean().getInputArguments(),
+                ResourceLeakDetector.getLevel());
             final int port = gateway.tcpAddress().getPort();
             final long t0 = System.nanoTime();
             for (int i = 0; i < processes; i++) {
@@ -151,7 +166,8 @@ public final class LoadTest {
                 }
                 Thread.sleep(20);
             }
-            final double connectSeconds = (System.nanoTime() - t0) / 1e9;
+            final long connected = System.nanoTime();
+            final double connectSeconds = (connected - t0) / 1e9;
             out("server: %,d sessions in %.2f s (JVM start of the clients included): %,.0f connections/s", connections,
                 connectSeconds, connections / connectSeconds);
             final long after = usedHeapAfterGc();
@@ -164,9 +180,14 @@ public final class LoadTest {
                     targets.add(s);
                 }
             });
+            // the warm-up lasts until every connection has had its first heartbeat (a wave of pings and pongs, and code
+            // that runs for the first time there, would otherwise fall into the measured phase), and at least as asked
+            final long firstHeartbeatsDone = connected + HEARTBEAT.toNanos() + TimeUnit.SECONDS.toNanos(1);
+            final int warmup = (int) Math.max(a.intValue("--broadcast-warmup-seconds", 3),
+                (firstHeartbeatsDone - System.nanoTime() + 999_999_999L) / 1_000_000_000L);
             out("server: broadcasting %d-byte messages to %d sessions at %d Hz for %d s (after %d s of warm-up)", MESSAGE_BYTES,
-                targets.size(), hz, seconds, a.intValue("--broadcast-warmup-seconds", 3));
-            broadcast(targets, workers, hz, seconds, a.intValue("--broadcast-warmup-seconds", 3), children);
+                targets.size(), hz, seconds, warmup);
+            broadcast(targets, workers, hz, seconds, warmup, children);
             Thread.sleep(200);
             tell(children, "STOP");
             for (final Process p : children) {
@@ -193,55 +214,25 @@ public final class LoadTest {
      */
     private static void broadcast(final List<Session> targets, final EventLoopGroup workers, final int hz, final int seconds,
         final int warmupSeconds, final List<Process> children) throws InterruptedException, IOException {
-        // warm-up: the same traffic under another type id, which the clients do not record (JIT compilation of both sides)
-        final ByteBuffer warm = ByteBuffer.allocate(MESSAGE_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        final long warmPeriod = TimeUnit.SECONDS.toNanos(1) / hz;
-        for (int tick = 0; tick < hz * warmupSeconds; tick++) {
-            warm.clear();
-            warm.putShort((short) WARMUP).putLong(System.nanoTime());
-            warm.position(MESSAGE_BYTES).flip();
-            SessionManager.sendAndFlush(targets, warm, Delivery.RELIABLE);
-            TimeUnit.NANOSECONDS.sleep(warmPeriod);
-        }
+        final List<EventExecutor> loops = new ArrayList<>();
+        workers.forEach(loops::add);
+        // warm-up: exactly the measured traffic and bookkeeping on both sides (same type id, same recording code), only
+        // flagged as not recorded, so that nothing is compiled for the first time, or recompiled, in the measured phase
+        ticks(targets, loops, hz, hz * warmupSeconds, false, new Histogram(TimeUnit.SECONDS.toNanos(10), 3),
+            new Histogram(TimeUnit.SECONDS.toNanos(10), 3));
         Thread.sleep(200);
         tell(children, "MARK");
         final Histogram sendSide = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
         final Histogram late = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
-        final List<EventExecutor> loops = new ArrayList<>();
-        workers.forEach(loops::add);
         final List<Thread> ioThreads = threads(IO_THREAD_PREFIX);
         final com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         final long alloc0 = allocated(mx, ioThreads);
         final long ioCpu0 = cpu(mx, ioThreads);
         final long ioUser0 = user(mx, ioThreads);
         final CpuTimes cpu0 = CpuTimes.now();
-        final ByteBuffer msg = ByteBuffer.allocate(MESSAGE_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        final long period = TimeUnit.SECONDS.toNanos(1) / hz;
-        final long start = System.nanoTime() + period;
+        final long start = System.nanoTime();
         final int ticks = hz * seconds;
-        final CountDownLatch markers = new CountDownLatch(ticks * loops.size());
-        for (int tick = 0; tick < ticks; tick++) {
-            final long intended = start + tick * period;
-            final long sleep = intended - System.nanoTime();
-            if (sleep > 0) {
-                TimeUnit.NANOSECONDS.sleep(sleep);
-            }
-            late.recordValue(clamp(System.nanoTime() - intended, late));
-            msg.clear();
-            msg.putShort((short) BROADCAST).putLong(intended);
-            msg.position(MESSAGE_BYTES).flip();
-            SessionManager.sendAndFlush(targets, msg, Delivery.RELIABLE); // on the sessions' I/O threads
-            for (final EventExecutor loop : loops) {
-                loop.execute(() -> {
-                    final long done = System.nanoTime() - intended;
-                    synchronized (sendSide) {
-                        sendSide.recordValue(clamp(done, sendSide));
-                    }
-                    markers.countDown();
-                });
-            }
-        }
-        markers.await(10, TimeUnit.SECONDS);
+        ticks(targets, loops, hz, ticks, true, sendSide, late);
         final double wall = (System.nanoTime() - start) / 1e9;
         final CpuTimes cpu1 = CpuTimes.now();
         final long messages = (long) ticks * targets.size();
@@ -260,6 +251,41 @@ public final class LoadTest {
         out("server: CPU during the phase (%.1f s): this process %.2f CPU-s/s (user %.2f, sys %.2f); whole machine %.2f of %d "
             + "cores busy", wall, cpu1.processSeconds(cpu0) / wall, (cpu1.user - cpu0.user) / CpuTimes.HZ / wall,
             (cpu1.sys - cpu0.sys) / CpuTimes.HZ / wall, cpu1.machineBusy(cpu0), Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * {@code count} ticks of the broadcast, one period apart from one period from now: each sends the envelope
+     * {@code [u16 BROADCAST][u64 intended send time][u8 recorded][padding]} to every target and queues the send-side
+     * marker on every I/O thread; returns once every marker ran (or after 10 s).
+     */
+    private static void ticks(final List<Session> targets, final List<EventExecutor> loops, final int hz, final int count,
+        final boolean recorded, final Histogram sendSide, final Histogram late) throws InterruptedException {
+        final ByteBuffer msg = ByteBuffer.allocate(MESSAGE_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        final long period = TimeUnit.SECONDS.toNanos(1) / hz;
+        final long start = System.nanoTime() + period;
+        final CountDownLatch markers = new CountDownLatch(count * loops.size());
+        for (int tick = 0; tick < count; tick++) {
+            final long intended = start + tick * period;
+            final long sleep = intended - System.nanoTime();
+            if (sleep > 0) {
+                TimeUnit.NANOSECONDS.sleep(sleep);
+            }
+            late.recordValue(clamp(System.nanoTime() - intended, late));
+            msg.clear();
+            msg.putShort((short) BROADCAST).putLong(intended).put((byte) (recorded ? 1 : 0));
+            msg.position(MESSAGE_BYTES).flip();
+            SessionManager.sendAndFlush(targets, msg, Delivery.RELIABLE); // on the sessions' I/O threads
+            for (final EventExecutor loop : loops) {
+                loop.execute(() -> {
+                    final long done = System.nanoTime() - intended;
+                    synchronized (sendSide) {
+                        sendSide.recordValue(clamp(done, sendSide));
+                    }
+                    markers.countDown();
+                });
+            }
+        }
+        markers.await(10, TimeUnit.SECONDS);
     }
 
     private static long clamp(final long nanos, final Histogram h) {
@@ -318,7 +344,7 @@ public final class LoadTest {
         cmd.addAll(List.of(java, "-Xmx768m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
             LoadTest.class.getName(), "--client", "--index", Integer.toString(index), "--connections", Integer.toString(connections),
             "--port", Integer.toString(port), "--latency-sessions", Integer.toString(latencySessions),
-            "--client-threads", Integer.toString(a.intValue("--client-threads", 2))));
+            "--client-threads", Integer.toString(a.intValue("--client-threads", 2)), "--leak-detection", leakDetection(a)));
         return start(cmd, "client " + index);
     }
 
@@ -366,7 +392,8 @@ public final class LoadTest {
         try {
             for (int i = 0; i < servers; i++) {
                 serverProcs.add(start(List.of(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"), LoadTest.class.getName(),
-                    "--serve", "--port", Integer.toString(port), "--max-connections", Integer.toString(19_000)), "server " + i));
+                    "--serve", "--port", Integer.toString(port), "--max-connections", Integer.toString(19_000),
+                    "--leak-detection", leakDetection(a)), "server " + i));
             }
             for (int ready = 0; ready < servers; ) {
                 final String e = nextEvent(deadline);
@@ -439,7 +466,7 @@ public final class LoadTest {
         final int max = a.intValue("--max-connections", 19_000);
         final Gateway gateway = Gateway.builder().tcpPort(a.intValue("--port", 0)).reusePort(true)
             .authenticator(Authenticator.allowAll()).maxConnections(max, max)
-            .heartbeat(Duration.ofSeconds(10), Duration.ofSeconds(60)).threads(1, 1).build().start();
+            .heartbeat(HEARTBEAT, Duration.ofSeconds(60)).threads(1, 1).build().start();
         try {
             final long heapBefore = usedHeapAfterGc();
             final long rssBefore = rss();
@@ -493,28 +520,18 @@ public final class LoadTest {
         final int connections = a.intValue("--connections", 5000);
         final int port = a.intValue("--port", 0);
         final int latencySessions = a.intValue("--latency-sessions", 0);
-        final Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
-        // p99 per second of the phase (by the message's intended send time): a rising line is a queue building up
-        final Histogram[] perSecond = new Histogram[PER_SECOND_SLOTS];
-        final long[] firstStamp = {Long.MIN_VALUE};
+        // the warm-up's messages are recorded by the same code into a recording that is thrown away
+        final Recording warmUp = new Recording();
+        final Recording recording = new Recording();
+        final Histogram histogram = recording.all;
+        final Histogram[] perSecond = recording.perSecond;
         final ClientListener recorder = new ClientListener() {
             @Override
             public void onMessage(final GameClient client, final int typeId, final ByteBuf envelope) {
                 if (typeId == BROADCAST) {
                     final long now = System.nanoTime();
-                    final long stamp = envelope.getLongLE(envelope.readerIndex() + 2);
-                    final long latency = Math.max(0, Math.min(now - stamp, histogram.getHighestTrackableValue()));
-                    synchronized (histogram) {
-                        histogram.recordValue(latency);
-                        if (firstStamp[0] == Long.MIN_VALUE) {
-                            firstStamp[0] = stamp;
-                        }
-                        final int slot = (int) Math.min(PER_SECOND_SLOTS - 1, Math.max(0, (stamp - firstStamp[0]) / 1_000_000_000L));
-                        if (perSecond[slot] == null) {
-                            perSecond[slot] = new Histogram(TimeUnit.SECONDS.toNanos(10), 2);
-                        }
-                        perSecond[slot].recordValue(latency);
-                    }
+                    final int at = envelope.readerIndex();
+                    (envelope.getByte(at + 10) != 0 ? recording : warmUp).record(envelope.getLongLE(at + 2), now);
                 }
             }
         };
@@ -529,7 +546,8 @@ public final class LoadTest {
         for (int i = 0; i < connections; i++) {
             inFlight.acquire();
             final GameClient.Builder b = GameClient.builder().tcp(server).localAddress(local).group(group).clientName("bot");
-            if (i < latencySessions) {
+            if (latencySessions > 0) {
+                // every connection of this process records: the server picks its recipients among them in its own order
                 b.listener(recorder);
             }
             all.add(b.build().connect().whenComplete((c, e) -> {
@@ -574,7 +592,7 @@ public final class LoadTest {
                 (phase[1].user - phase[0].user) / CpuTimes.HZ / wall, (phase[1].sys - phase[0].sys) / CpuTimes.HZ / wall);
         }
         if (latencySessions > 0) {
-            synchronized (histogram) {
+            synchronized (recording) {
                 out("end-to-end latency (intended send time -> received) over %,d messages to %d sessions: p50 %.3f ms, "
                     + "p99 %.3f ms, p99.9 %.3f ms, max %.3f ms", histogram.getTotalCount(), latencySessions,
                     ms(histogram.getValueAtPercentile(50)), ms(histogram.getValueAtPercentile(99)),
@@ -592,6 +610,28 @@ public final class LoadTest {
             c.abort();
         }
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+    }
+
+    /** What a client process records of the broadcast: all latencies, and the p99 of each second of the phase. */
+    private static final class Recording {
+        final Histogram all = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+        /** By the message's intended send time: a rising line is a queue building up. */
+        final Histogram[] perSecond = new Histogram[PER_SECOND_SLOTS];
+        private long firstStamp = Long.MIN_VALUE;
+
+        /** A message stamped with its intended send time {@code stamp} arrived at {@code now}; any I/O thread. */
+        synchronized void record(final long stamp, final long now) {
+            final long latency = Math.max(0, Math.min(now - stamp, all.getHighestTrackableValue()));
+            all.recordValue(latency);
+            if (firstStamp == Long.MIN_VALUE) {
+                firstStamp = stamp;
+            }
+            final int slot = (int) Math.min(PER_SECOND_SLOTS - 1, Math.max(0, (stamp - firstStamp) / 1_000_000_000L));
+            if (perSecond[slot] == null) {
+                perSecond[slot] = new Histogram(TimeUnit.SECONDS.toNanos(10), 2);
+            }
+            perSecond[slot].recordValue(latency);
+        }
     }
 
     private static double ms(final long nanos) {
