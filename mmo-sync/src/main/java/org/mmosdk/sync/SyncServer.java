@@ -278,7 +278,7 @@ public final class SyncServer {
             throw new IllegalArgumentException("peer " + peer.id() + " is already a client");
         }
         final ClientView c = new ClientView(peer, ownedEntity, ringSize, inputSize, inputCapacity, viewCapacity,
-            rules.deltaCount);
+            rules.deltaCount, deadReckoning);
         c.interestPhase = clients.size() % interestInterval;
         clientsById.put(peer.id(), c);
         clients.add(c);
@@ -752,7 +752,7 @@ public final class SyncServer {
                     denseQ, quantized(ownDense), null, 0);
             }
             record.add(c.bind[c.ownedSlot], deadReckoning ? ClientView.ITEM_OWN : ClientView.ITEM_FULL, c.ownedSlot, mask,
-                ownDense, ++c.sent[c.ownedSlot]);
+                ownDense, c.countRecords ? ++c.sent[c.ownedSlot] : 0);
             entityCount++;
         }
 
@@ -821,7 +821,7 @@ public final class SyncServer {
                 break;
             }
             record.add(c.bind[s], c.state[s] == ClientView.ENTERING ? ClientView.ITEM_FULL : ClientView.ITEM_DELTA, s,
-                candidateMask[k], candidateDense[k], ++c.sent[s]);
+                candidateMask[k], candidateDense[k], c.countRecords ? ++c.sent[s] : 0);
             entityCount++;
         }
         if (allFit) {
@@ -864,7 +864,8 @@ public final class SyncServer {
                 if (!full) {
                     previousSlot = s;
                 }
-                record.add(c.bind[s], full ? ClientView.ITEM_FULL : ClientView.ITEM_DELTA, s, mask, d, ++c.sent[s]);
+                record.add(c.bind[s], full ? ClientView.ITEM_FULL : ClientView.ITEM_DELTA, s, mask, d,
+                    c.countRecords ? ++c.sent[s] : 0);
                 c.priority[s] = 0f;
                 entityCount++;
             }
@@ -1109,7 +1110,7 @@ public final class SyncServer {
             }
             final int baseSeq = bases[at + ClientView.BASE_SEQ];
             if (full ? baseSeq == 0 || seq - baseSeq > 0 : baseSeq != 0 && seq - baseSeq > 0) {
-                c.shiftBase(s, seq, r.epoch, r.sentNo[i]);
+                c.shiftBase(s, seq, r.epoch, c.countRecords ? r.sentNo[i] : 0);
                 if (full) {
                     bases[at + ClientView.BASE_MASK] = masks[i];
                     System.arraycopy(values, dense[i] * width, bases, at + baseValues, width);
