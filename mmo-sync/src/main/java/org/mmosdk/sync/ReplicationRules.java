@@ -72,6 +72,9 @@ public final class ReplicationRules {
     /** The delta indices of the position's x and y (-1 unless both are bounded floats). */
     final int positionDeltaX;
     final int positionDeltaY;
+    /** The flat (wire-order) indices of the position's x and y when they are bounded floats, else -1. */
+    final int positionFlatX;
+    final int positionFlatY;
 
     // the same per-field layout flattened in wire order, with each quantizer's step precomputed (the codec's hot path)
     final int[] firstField;
@@ -219,20 +222,22 @@ public final class ReplicationRules {
             }
         }
         deltaCount = deltas;
-        int dx = -1;
-        int dy = -1;
+        int fx = -1;
+        int fy = -1;
         for (int k = 0; k < total; k++) {
             if (flatField[k] == positionX && flatEncoding[k] == RANGE_FLOAT) {
-                dx = flatDelta[k];
+                fx = k;
             } else if (flatField[k] == positionY && flatEncoding[k] == RANGE_FLOAT) {
-                dy = flatDelta[k];
+                fy = k;
             }
         }
-        positionDeltaX = dx;
-        positionDeltaY = dy;
+        positionFlatX = fx;
+        positionFlatY = fy;
+        positionDeltaX = fx >= 0 ? flatDelta[fx] : -1;
+        positionDeltaY = fy >= 0 ? flatDelta[fy] : -1;
         deadReckoning = b.deadReckoningTolerance >= 0;
-        toleranceStepsX = deadReckoning ? (long) Math.floor(b.deadReckoningTolerance * flatInverseStep[flatIndexOf(dx)]) : 0;
-        toleranceStepsY = deadReckoning ? (long) Math.floor(b.deadReckoningTolerance * flatInverseStep[flatIndexOf(dy)]) : 0;
+        toleranceStepsX = deadReckoning ? (long) Math.floor(b.deadReckoningTolerance * flatInverseStep[fx]) : 0;
+        toleranceStepsY = deadReckoning ? (long) Math.floor(b.deadReckoningTolerance * flatInverseStep[fy]) : 0;
         firstDelta = new int[n + 1];
         for (int c = 0, d = 0; c <= n; c++) {
             firstDelta[c] = d;
@@ -309,16 +314,6 @@ public final class ReplicationRules {
             }
         }
         throw new IllegalArgumentException(field + " does not replicate");
-    }
-
-    /** The flat index of delta field {@code di}. */
-    private int flatIndexOf(final int di) {
-        for (int k = 0; k < flatDelta.length; k++) {
-            if (flatDelta[k] == di) {
-                return k;
-            }
-        }
-        throw new IllegalStateException("no delta field " + di);
     }
 
     int indexOf(final ComponentType type) {

@@ -74,8 +74,6 @@ public final class SyncClient {
     private final Long2LongHashMap slotOf = new Long2LongHashMap(-1);
     private final LongLongConsumer reckonOne = this::reckonOne;
     private long reckonSeq;
-    private final int flatX;
-    private final int flatY;
     private long reckoned;
     private final LongLongConsumer sampleOne = this::sampleOne;
     private long sampleNanos;
@@ -108,17 +106,6 @@ public final class SyncClient {
         this.redundancy = b.redundancy;
         this.applier = b.applier;
         this.codec = new EntityCodec(rules);
-        int fx = -1;
-        int fy = -1;
-        for (int k = 0; k < rules.flatField.length; k++) {
-            if (rules.flatDelta[k] >= 0 && rules.flatDelta[k] == rules.positionDeltaX) {
-                fx = k;
-            } else if (rules.flatDelta[k] >= 0 && rules.flatDelta[k] == rules.positionDeltaY) {
-                fy = k;
-            }
-        }
-        this.flatX = fx;
-        this.flatY = fy;
         this.inputRing = new byte[Math.max(1, inputSize) * 128];
         this.inputMask = 127;
         this.batchScratch = new byte[Math.max(1, inputSize) * redundancy];
@@ -240,6 +227,8 @@ public final class SyncClient {
             return;
         }
         final ReplicationRules r = rules;
+        final int flatX = r.positionFlatX;
+        final int flatY = r.positionFlatY;
         final long qx = codec.extrapolate((int) slot, reckonSeq, r.positionDeltaX, r.flatBits[flatX]);
         final long qy = codec.extrapolate((int) slot, reckonSeq, r.positionDeltaY, r.flatBits[flatY]);
         if (qx < 0 || qy < 0) {

@@ -223,22 +223,12 @@ public final class SyncServer {
         this.positionComponent = rules.positionComponent;
         this.positionDeltaX = rules.positionDeltaX;
         this.positionDeltaY = rules.positionDeltaY;
-        this.flatX = flatIndex(rules, positionDeltaX);
-        this.flatY = flatIndex(rules, positionDeltaY);
+        this.flatX = rules.positionFlatX;
+        this.flatY = rules.positionFlatY;
         this.inverseStepX = flatX >= 0 ? rules.flatInverseStep[flatX] : 0;
         this.inverseStepY = flatY >= 0 ? rules.flatInverseStep[flatY] : 0;
         this.maxStepX = flatX >= 0 ? (1L << rules.flatBits[flatX]) - 1 : 0;
         this.maxStepY = flatY >= 0 ? (1L << rules.flatBits[flatY]) - 1 : 0;
-    }
-
-    /** The flat (wire-order) index of delta field {@code di}, -1 for none. */
-    private static int flatIndex(final ReplicationRules r, final int di) {
-        for (int k = 0; di >= 0 && k < r.flatDelta.length; k++) {
-            if (r.flatDelta[k] == di) {
-                return k;
-            }
-        }
-        return -1;
     }
 
     /**
@@ -744,13 +734,8 @@ public final class SyncServer {
         // it from there; such a record is not a base)
         if (ownDense >= 0 && c.ownedSlot >= 0) {
             final int mask = denseMask[ownDense] & rules.allMask;
-            if (deadReckoning) {
-                codec.writeId(bits, true, c.ownedSlot, c.owned, mask, denseChunk[ownDense], denseRow[ownDense], null, 0,
-                    null, 0);
-            } else {
-                codec.writeId(bits, true, c.ownedSlot, c.owned, mask, denseChunk[ownDense], denseRow[ownDense],
-                    denseQ, quantized(ownDense), null, 0);
-            }
+            codec.writeId(bits, true, c.ownedSlot, c.owned, mask, denseChunk[ownDense], denseRow[ownDense],
+                deadReckoning ? null : denseQ, deadReckoning ? 0 : quantized(ownDense), null, 0);
             record.add(c.bind[c.ownedSlot], deadReckoning ? ClientView.ITEM_OWN : ClientView.ITEM_FULL, c.ownedSlot, mask,
                 ownDense, c.countRecords ? ++c.sent[c.ownedSlot] : 0);
             entityCount++;

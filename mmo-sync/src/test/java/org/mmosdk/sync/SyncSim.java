@@ -88,6 +88,7 @@ final class SyncSim {
     final ReplicationRules rules;
     /** Server positions per server tick of a snapshot (what the snapshots of that update were built from), the last 64. */
     final java.util.Map<Integer, java.util.Map<Long, float[]>> history = new java.util.HashMap<>();
+    private final org.mmosdk.ecs.Query withPosition;
     boolean churn;
     boolean playersMove = true;
     int dispatchErrors;
@@ -150,6 +151,7 @@ final class SyncSim {
         rng = new SplittableRandom(seed);
         net = new SimNetwork(seed ^ 0x5DEECE66DL, clock);
         server = World.builder().components(POSITION, HEADING, STAMINA_T).chunkCapacity(64).build();
+        withPosition = server.query().all(POSITION).build();
         sync = SyncServer.builder(server, rules).clock(clock).cellSize(24).viewRadius(48).hysteresis(6)
             .bytesPerTick(bytesPerTick).inputs(INPUT_SIZE, MOVE).interestInterval(interestInterval).fieldCache(fieldCache)
             .maxVisible(maxVisible).build();
@@ -218,7 +220,7 @@ final class SyncSim {
         server.advanceTick();
         sync.update();
         final java.util.Map<Long, float[]> positions = new java.util.HashMap<>();
-        server.query().all(POSITION).build().forEachEntity(e -> positions.put(e, new float[] {server.get(e, X), server.get(e, Y)}));
+        withPosition.forEachEntity(e -> positions.put(e, new float[] {server.get(e, X), server.get(e, Y)}));
         history.put(server.tick() - 1, positions);
         history.remove(server.tick() - 65);
         for (final Client c : clients) {
