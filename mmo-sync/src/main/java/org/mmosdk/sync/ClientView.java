@@ -32,6 +32,11 @@ final class ClientView {
     boolean interestDue = true;
     float viewX;
     float viewY;
+    /**
+     * After an interest update that kept the nearest {@code maxVisible} of more in range: the rank (squared distance,
+     * scaled down for those in view) of the farthest kept, which bounds the next update's query; else 0.
+     */
+    float keptRank;
 
     // ------------------------------------------------------------------ visible entities
     /** Slots in use (entering, visible or leaving). */

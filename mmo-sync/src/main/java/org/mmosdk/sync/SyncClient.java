@@ -56,6 +56,7 @@ public final class SyncClient {
     private final Clock clock;
     private final long delayNanos;
     private final long maxExtrapolationNanos;
+    private final boolean interpolation;
     private final int inputSize;
     private final int redundancy;
     private final InputApplier applier;
@@ -102,6 +103,7 @@ public final class SyncClient {
         this.clock = b.clock;
         this.delayNanos = b.delayNanos;
         this.maxExtrapolationNanos = b.maxExtrapolationNanos;
+        this.interpolation = b.interpolation;
         this.inputSize = b.inputSize;
         this.redundancy = b.redundancy;
         this.applier = b.applier;
@@ -265,7 +267,7 @@ public final class SyncClient {
     // ------------------------------------------------------------------ interpolation
 
     private void recordSamples(final long serverNanos) {
-        if (rules.interpolatedCount == 0) {
+        if (rules.interpolatedCount == 0 || !interpolation) {
             return;
         }
         sampleNanos = serverNanos;
@@ -301,7 +303,7 @@ public final class SyncClient {
      * @param serverEntity the server's handle
      * @param serverNanos when, usually {@link #renderTimeNanos()}
      * @param out receives the interpolated fields in rule order (at least as many as there are)
-     * @return false if the entity has no samples
+     * @return false if the entity has no samples (or {@link Builder#interpolation} is off)
      */
     public boolean sample(final long serverEntity, final long serverNanos, final float[] out) {
         final Samples ring = samples.get(serverEntity);
@@ -529,6 +531,7 @@ public final class SyncClient {
         private Clock clock = Clock.system();
         private long delayNanos = 100_000_000L;
         private long maxExtrapolationNanos = 100_000_000L;
+        private boolean interpolation = true;
         private int inputSize;
         private int redundancy = 4;
         private InputApplier applier;
@@ -575,6 +578,20 @@ public final class SyncClient {
                 throw new IllegalArgumentException("maxExtrapolationNanos must be in [0, 1e9], was " + value);
             }
             this.maxExtrapolationNanos = value;
+            return this;
+        }
+
+        /**
+         * Whether the client keeps a short history of every remote entity's interpolated fields for {@link #sample}
+         * (on by default). A headless client that never renders (a bot, a load generator) turns it off: it then skips
+         * a copy of those fields per entity in view per snapshot, about a quarter of a bot's time in the arena's swarm,
+         * and {@link #sample} returns false. The mirror world is kept up to date either way.
+         *
+         * @param on false for headless clients
+         * @return this
+         */
+        public Builder interpolation(final boolean on) {
+            this.interpolation = on;
             return this;
         }
 

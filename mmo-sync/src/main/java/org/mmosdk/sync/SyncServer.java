@@ -77,6 +77,16 @@ public final class SyncServer {
     private final int maxVisible;
     /** Interest updates that had more entities in range than {@link #maxVisible}. */
     private long crowdedInterestUpdates;
+    /** Of those, the updates whose query was bounded by the last update's farthest kept entity (tests). */
+    private long boundedInterestUpdates;
+    /** An entity in view ranks as if it were 10% nearer (0.9 squared), so that near-equals do not swap every update. */
+    private static final float IN_VIEW_RANK = 0.81f;
+    /**
+     * A crowded client's next query reaches this much beyond (in squared rank) its last farthest kept entity: room for
+     * the crowd to move before the bounded query finds too few and the full one is needed.
+     */
+    private static final float CROWD_MARGIN = 1.3f;
+    private final boolean boundedCrowds;
     private long[] rankKeys = new long[256];
     /** Updates so far, modulo the interest interval (the phase of this one). */
     private int updates;
@@ -185,6 +195,9 @@ public final class SyncServer {
 
     private long bytesSent;
     private long snapshotsSent;
+    private long enteringRecords;
+    private long updateRecords;
+    private long removedIds;
     private long rejected;
     private long inputsSkipped;
 
@@ -197,6 +210,7 @@ public final class SyncServer {
         this.interestInterval = b.interestInterval;
         this.maxVisible = b.maxVisible;
         this.fieldCache = b.fieldCache;
+        this.boundedCrowds = b.boundedCrowds;
         this.bytesPerTick = b.bytesPerTick;
         this.ringSize = b.snapshotRing;
         this.viewCapacity = b.viewCapacity;
@@ -562,9 +576,23 @@ public final class SyncServer {
             }
         }
         if (hasView) {
-            int n = grid.query(vx, vy, stay, queryOut, queryD2);
-            if (n > maxVisible) {
-                n = keepNearest(c, n, ownDense, enter2);
+            int n = -1;
+            if (c.keptRank > 0 && boundedCrowds) {
+                // crowded at the last update: query only a little beyond its farthest kept entity; exact when enough are
+                // found (see keepNearest), else the full query below
+                final float bound = c.keptRank * CROWD_MARGIN;
+                if (bound < IN_VIEW_RANK * stay * stay) {
+                    final int found = grid.query(vx, vy, (float) Math.sqrt(bound / IN_VIEW_RANK), queryOut, queryD2);
+                    n = found >= maxVisible ? keepNearest(c, found, ownDense, enter2, bound) : -1;
+                    boundedInterestUpdates += n >= 0 ? 1 : 0;
+                }
+            }
+            if (n < 0) {
+                n = grid.query(vx, vy, stay, queryOut, queryD2);
+                c.keptRank = 0;
+                if (n > maxVisible) {
+                    n = keepNearest(c, n, ownDense, enter2, Float.POSITIVE_INFINITY);
+                }
             }
             final float inverseEnter2 = 1f / enter2;
             for (int k = 0; k < n; k++) {
@@ -618,38 +646,46 @@ public final class SyncServer {
      * view radius) and of them at most the {@link #maxVisible} nearest (an entity in view ranks 10% nearer, its own
      * entity first), at the front of {@link #queryOut} and {@link #queryD2}; returns how many.
      */
-    private int keepNearest(final ClientView c, final int n, final int ownDense, final float enter2) {
+    private int keepNearest(final ClientView c, final int n, final int ownDense, final float enter2, final float bound) {
+        if (rankKeys.length < n) {
+            rankKeys = new long[Math.max(n, rankKeys.length * 2)];
+        }
+        final long[] keys = rankKeys;
         int eligible = 0;
+        int withinBound = 0;
         for (int k = 0; k < n; k++) {
             final int d = queryOut[k];
             final boolean inView = denseSlotStamp[d] == slotStamp && c.state[denseSlot[d]] != ClientView.LEAVING;
-            if (d == ownDense || inView || queryD2[k] <= enter2) {
+            final float d2 = queryD2[k];
+            if (d == ownDense || inView || d2 <= enter2) {
+                final float rank = d == ownDense ? -1f : inView ? d2 * IN_VIEW_RANK : d2;
+                withinBound += rank <= bound ? 1 : 0;
+                // a non-negative float's bits order as the float does; the own entity's -1 is mapped below every distance
+                final long bits = rank < 0 ? 0 : Float.floatToRawIntBits(rank) + 1L;
+                keys[eligible] = (bits << 32) | eligible;
                 queryOut[eligible] = d;
-                queryD2[eligible++] = queryD2[k];
+                queryD2[eligible++] = d2;
             }
         }
-        if (eligible <= maxVisible) {
+        if (bound != Float.POSITIVE_INFINITY && withinBound < maxVisible) {
+            // a bounded query is exact only if the nearest maxVisible ranks are all within its bound: an entity it did not
+            // find is farther than the query's radius, so it ranks above the bound
+            return -1;
+        }
+        if (eligible <= maxVisible && bound == Float.POSITIVE_INFINITY) {
+            c.keptRank = 0;
             return eligible;
         }
         crowdedInterestUpdates++;
-        if (rankKeys.length < eligible) {
-            rankKeys = new long[Math.max(eligible, rankKeys.length * 2)];
+        final int kept = Math.min(maxVisible, eligible);
+        if (kept < eligible) {
+            selectSmallest(keys, eligible, kept);
         }
-        final long[] keys = rankKeys;
-        for (int k = 0; k < eligible; k++) {
-            final int d = queryOut[k];
-            float rank = queryD2[k];
-            if (d == ownDense) {
-                rank = -1f;
-            } else if (denseSlotStamp[d] == slotStamp && c.state[denseSlot[d]] != ClientView.LEAVING) {
-                rank *= 0.81f;   // (0.9 x the distance) squared
-            }
-            // a non-negative float's bits order as the float does; the own entity's -1 is mapped below every distance
-            final long bits = rank < 0 ? 0 : Float.floatToRawIntBits(rank) + 1L;
-            keys[k] = (bits << 32) | k;
+        long farthest = 0;
+        for (int i = 0; i < kept; i++) {
+            farthest = Math.max(farthest, keys[i] >>> 32);
         }
-        final int kept = maxVisible;
-        selectSmallest(keys, eligible, kept);
+        c.keptRank = farthest == 0 ? 0 : Float.intBitsToFloat((int) (farthest - 1));
         // the kept results, gathered through scratch arrays
         if (scratchOut.length < kept) {
             scratchOut = new int[Math.max(kept, scratchOut.length * 2)];
@@ -793,6 +829,7 @@ public final class SyncServer {
         final int startMark = bits.bitPosition();
         final int startRecords = record.count;
         final int startEntities = entityCount;
+        int entering = 0;
         boolean allFit = !c.overBudget;
         int previousSlot = -1;
         for (int k = 0; allFit && k < candidateCount; k++) {
@@ -808,6 +845,7 @@ public final class SyncServer {
             record.add(c.bind[s], c.state[s] == ClientView.ENTERING ? ClientView.ITEM_FULL : ClientView.ITEM_DELTA, s,
                 candidateMask[k], candidateDense[k], c.countRecords ? ++c.sent[s] : 0);
             entityCount++;
+            entering += c.state[s] == ClientView.ENTERING ? 1 : 0;
         }
         if (allFit) {
             for (int k = 0; k < candidateCount; k++) {
@@ -817,6 +855,7 @@ public final class SyncServer {
             bits.rewind(startMark);
             record.count = startRecords;
             entityCount = startEntities;
+            entering = 0;
             for (int k = 0; k < candidateCount; k++) {
                 final int s = (int) candidates[k];
                 candidates[k] = ((long) Float.floatToRawIntBits(c.priority[s]) << 32) | s;
@@ -853,6 +892,7 @@ public final class SyncServer {
                     c.countRecords ? ++c.sent[s] : 0);
                 c.priority[s] = 0f;
                 entityCount++;
+                entering += full ? 1 : 0;
             }
         }
 
@@ -889,6 +929,9 @@ public final class SyncServer {
         if (c.peer.send(msg, Delivery.DROPPABLE)) {
             bytesSent += length;
             snapshotsSent++;
+            enteringRecords += entering;
+            updateRecords += entityCount - entering - startEntities;
+            removedIds += removedCount;
         }
     }
 
@@ -1169,14 +1212,56 @@ public final class SyncServer {
         return snapshotsSent;
     }
 
+    /**
+     * Records of entities entering a client's view (full records, with their entity id) in the snapshots handed to
+     * peers so far. Together with {@link #updateRecords()} and {@link #removedIds()}, it tells where snapshot bytes go:
+     * many entering records against few updates means views churn (see {@link Builder#hysteresis} and
+     * {@link Builder#maxVisible}).
+     *
+     * @return count
+     */
+    public long enteringRecords() {
+        return enteringRecords;
+    }
+
+    /**
+     * Records of entities already in a client's view (their changed fields only) in the snapshots handed to peers so
+     * far; not counting the owned entity's own record, which every snapshot carries.
+     *
+     * @return count
+     */
+    public long updateRecords() {
+        return updateRecords;
+    }
+
+    /**
+     * Ids of entities leaving a client's view in the snapshots handed to peers so far.
+     *
+     * @return count
+     */
+    public long removedIds() {
+        return removedIds;
+    }
+
+    /**
+     * Interest updates that kept the nearest {@link Builder#maxVisible} because more could be in view (a crowd). The
+     * update after such a one queries only a little beyond the farthest entity it kept, and counts here too when that
+     * finds enough; a crowd costs a selection per update, and views churn at its edge.
+     *
+     * @return count
+     */
+    public long crowdedInterestUpdates() {
+        return crowdedInterestUpdates;
+    }
+
     /** Slot records written with the snapshot's usual shape, a 3-bit header (tests and benchmarks). */
     long usualRecords() {
         return codec.usualWritten;
     }
 
-    /** Interest updates that had more entities that could be in view than {@code maxVisible} (tests). */
-    long crowdedInterestUpdates() {
-        return crowdedInterestUpdates;
+    /** Crowded interest updates whose query was bounded by the last one's farthest kept entity (tests). */
+    long boundedInterestUpdates() {
+        return boundedInterestUpdates;
     }
 
     /** Slot records whose fields were copied from the per-entity cache (tests and benchmarks). */
@@ -1243,6 +1328,7 @@ public final class SyncServer {
         private int maxVisible = Integer.MAX_VALUE;
         private int interestInterval = 1;
         private boolean fieldCache = true;
+        private boolean boundedCrowds = true;
         private int bytesPerTick = 1400;
         private int snapshotRing = 32;
         private int viewCapacity = 64;
@@ -1310,6 +1396,12 @@ public final class SyncServer {
                 throw new IllegalArgumentException("interestInterval must be in [1, 64] ticks, was " + ticks);
             }
             this.interestInterval = ticks;
+            return this;
+        }
+
+        /** Tests: whether a crowded client's query is bounded by its last farthest kept entity (on by default). */
+        Builder boundedCrowds(final boolean on) {
+            this.boundedCrowds = on;
             return this;
         }
 

@@ -84,6 +84,37 @@ class InterestTest {
             .isCloseTo(px + 8.5f, org.assertj.core.data.Offset.offset(0.01f));
     }
 
+    /**
+     * A crowded client's next query reaches only a little beyond its farthest kept entity; that is exact: over a moving
+     * crowd (entities walking in and out, clients moving) every client sees the same entities, tick by tick, as with
+     * the full query every time.
+     */
+    @Test
+    void aBoundedCrowdQueryKeepsWhatTheFullQueryKeeps() {
+        final SyncSim bounded = new SyncSim(27, 6, 800, LinkConditions.lan(), 100_000, 1, true, 12, SyncSim.RULES, true);
+        final SyncSim full = new SyncSim(27, 6, 800, LinkConditions.lan(), 100_000, 1, true, 12, SyncSim.RULES, false);
+        int compared = 0;
+        for (int t = 0; t < 120; t++) {
+            bounded.tick();
+            full.tick();
+            for (int i = 0; i < bounded.clients.size(); i++) {
+                final SyncSim.Client b = bounded.clients.get(i);
+                final SyncSim.Client f = full.clients.get(i);
+                assertThat(bounded.sync.visibleCount(b.atServer)).as("tick %d client %d", t, i)
+                    .isEqualTo(full.sync.visibleCount(f.atServer));
+                for (int k = 0; k < bounded.npcs.size(); k++) {
+                    assertThat(b.sync.mirrorOf(bounded.npcs.get(k)) != EntityIds.NONE).as("tick %d client %d npc %d", t, i, k)
+                        .isEqualTo(f.sync.mirrorOf(full.npcs.get(k)) != EntityIds.NONE);
+                }
+                compared++;
+            }
+        }
+        assertThat(compared).isEqualTo(720);
+        assertThat(full.sync.crowdedInterestUpdates()).isGreaterThan(300);
+        assertThat(bounded.sync.boundedInterestUpdates()).as("bounded queries").isGreaterThan(200);
+        assertThat(full.sync.boundedInterestUpdates()).isZero();
+    }
+
     @Test
     void maxVisibleMustBePositive() {
         final org.mmosdk.ecs.World w = org.mmosdk.ecs.World.builder().components(SyncSim.POSITION).build();
@@ -184,6 +215,33 @@ class InterestTest {
         c.sync.sample(npc, newest + 10 * SyncSim.TICK_NANOS, out);     // extrapolation stops after 100 ms
         assertThat(out[0]).isLessThanOrEqualTo(px + 9 + 3.01f);
         assertThat(c.sync.renderTimeNanos()).isLessThan(sim.clock.nanoTime());
+    }
+
+    /** A headless client keeps its mirror up to date like any other, but no interpolation history. */
+    @Test
+    void aHeadlessClientMirrorsWithoutInterpolationHistory() {
+        final SyncSim sim = new SyncSim(23, 1, 0, LinkConditions.lan(), 4000);
+        sim.playersMove = false;
+        final SyncSim.Client c = sim.clients.get(0);
+        final SyncSim.Client headless = sim.addHeadlessClient(LinkConditions.lan());
+        final float px = sim.server.get(c.player, SyncSim.X);
+        final float py = sim.server.get(c.player, SyncSim.Y);
+        sim.server.set(headless.player, SyncSim.X, px + 5);
+        sim.server.set(headless.player, SyncSim.Y, py);
+        final long npc = sim.server.create(sim.npcArchetype);
+        sim.server.set(npc, SyncSim.Y, py);
+        for (int i = 0; i < 10; i++) {
+            sim.server.set(npc, SyncSim.X, px + i);
+            sim.tick();
+        }
+        sim.run(3);
+        final float[] out = new float[3];
+        final long newest = sim.clock.nanoTime();
+        assertThat(c.sync.sample(npc, newest - SyncSim.TICK_NANOS, out)).isTrue();
+        assertThat(headless.sync.sample(npc, newest - SyncSim.TICK_NANOS, out)).isFalse();
+        final long inHeadless = headless.sync.mirrorOf(npc);
+        assertThat(inHeadless).isNotEqualTo(EntityIds.NONE);
+        assertThat(headless.mirror.get(inHeadless, SyncSim.X)).isCloseTo(px + 9, org.assertj.core.data.Offset.offset(0.01f));
     }
 
     @Test

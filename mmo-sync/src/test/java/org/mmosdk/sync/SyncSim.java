@@ -105,11 +105,15 @@ final class SyncSim {
         final byte[] input = new byte[INPUT_SIZE];
 
         Client(final int i, final LinkConditions conditions) {
+            this(i, conditions, true);
+        }
+
+        Client(final int i, final LinkConditions conditions, final boolean interpolation) {
             final SimPeer[] link = net.connect(1000 + i, 2000 + i, conditions);
             atServer = link[0];
             atClient = link[1];
             sync = SyncClient.builder(mirror, rules, atClient).clock(clock)
-                .interpolationDelayNanos(2 * TICK_NANOS).inputs(INPUT_SIZE, MOVE).build();
+                .interpolationDelayNanos(2 * TICK_NANOS).interpolation(interpolation).inputs(INPUT_SIZE, MOVE).build();
             dispatch = sync.registerHandlers(MessageRegistry.<Peer>builder()).build().newDispatcher();
             atClient.onReceive((peer, msg) -> check(dispatch.dispatch(peer, msg, msg.position(), msg.remaining())));
             atServer.onReceive((peer, msg) -> check(serverDispatch.dispatch(peer, msg, msg.position(), msg.remaining())));
@@ -147,6 +151,12 @@ final class SyncSim {
 
     SyncSim(final long seed, final int clientCount, final int npcCount, final LinkConditions conditions, final int bytesPerTick,
         final int interestInterval, final boolean fieldCache, final int maxVisible, final ReplicationRules rules) {
+        this(seed, clientCount, npcCount, conditions, bytesPerTick, interestInterval, fieldCache, maxVisible, rules, true);
+    }
+
+    SyncSim(final long seed, final int clientCount, final int npcCount, final LinkConditions conditions, final int bytesPerTick,
+        final int interestInterval, final boolean fieldCache, final int maxVisible, final ReplicationRules rules,
+        final boolean boundedCrowds) {
         this.rules = rules;
         rng = new SplittableRandom(seed);
         net = new SimNetwork(seed ^ 0x5DEECE66DL, clock);
@@ -154,7 +164,7 @@ final class SyncSim {
         withPosition = server.query().all(POSITION).build();
         sync = SyncServer.builder(server, rules).clock(clock).cellSize(24).viewRadius(48).hysteresis(6)
             .bytesPerTick(bytesPerTick).inputs(INPUT_SIZE, MOVE).interestInterval(interestInterval).fieldCache(fieldCache)
-            .maxVisible(maxVisible).build();
+            .maxVisible(maxVisible).boundedCrowds(boundedCrowds).build();
         serverDispatch = sync.registerHandlers(MessageRegistry.<Peer>builder()).build().newDispatcher();
         npcArchetype = server.archetype(POSITION, HEADING);
         for (int i = 0; i < npcCount; i++) {
@@ -165,6 +175,14 @@ final class SyncSim {
             clients.add(c);
             sync.addClient(c.atServer, c.player);
         }
+    }
+
+    /** Adds a client that keeps no interpolation history ({@code SyncClient.Builder.interpolation(false)}). */
+    Client addHeadlessClient(final LinkConditions conditions) {
+        final Client c = new Client(clients.size(), conditions, false);
+        clients.add(c);
+        sync.addClient(c.atServer, c.player);
+        return c;
     }
 
     private void spawnNpc() {

@@ -210,12 +210,23 @@ final class Arena implements AutoCloseable {
         stats.gauge("arena.entities", "entities in the zone", () -> entityCount);
         stats.gauge("arena.sync.lines.published", "dead-reckoning lines published so far (an entity turned, stopped or "
             + "drifted off its line; clients are sent positions only then)", () -> linesPublished);
+        stats.gauge("arena.sync.records.entering", "full records of entities entering a player's view, sent so far",
+            () -> enteringRecords);
+        stats.gauge("arena.sync.records.update", "records of changed entities already in a player's view, sent so far",
+            () -> updateRecords);
+        stats.gauge("arena.sync.removed", "ids of entities leaving a player's view, sent so far", () -> removedIds);
+        stats.gauge("arena.sync.interest.crowded", "interest updates that found more than " + MAX_VISIBLE
+            + " entities in range and kept the nearest", () -> crowdedInterest);
         world.releaseThread();   // built here, run by the zone thread: it takes the world over on its first tick
     }
 
     private volatile int playerCount;
     private volatile int entityCount;
     private volatile long linesPublished;
+    private volatile long enteringRecords;
+    private volatile long updateRecords;
+    private volatile long removedIds;
+    private volatile long crowdedInterest;
 
     Arena start() {
         gateway.start();
@@ -262,6 +273,10 @@ final class Arena implements AutoCloseable {
         }
         entityCount = world.entityCount();
         linesPublished = sync.deadReckoningPublications();
+        enteringRecords = sync.enteringRecords();
+        updateRecords = sync.updateRecords();
+        removedIds = sync.removedIds();
+        crowdedInterest = sync.crowdedInterestUpdates();
         lastTickNanos = System.nanoTime() - start;
         tickTimer.record(lastTickNanos, TimeUnit.NANOSECONDS);
     }
