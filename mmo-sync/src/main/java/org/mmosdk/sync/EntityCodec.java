@@ -1208,11 +1208,20 @@ final class EntityCodec {
         return slot < slotHandle.length ? slotHandle[slot] : EntityIds.NONE;
     }
 
-    /** The history entry of {@code slot} written by snapshot {@code seq}, or -1. */
+    /**
+     * The history entry of {@code slot} written by snapshot {@code seq}, or -1. Searched newest first: a base is usually
+     * one of the slot's last few records (a slot has at most one entry per snapshot, so the order changes nothing else).
+     */
     private int findEntry(final int slot, final long seq) {
+        if (seq <= 0 || seq > 0xFFFF_FFFFL) {
+            return -1;
+        }
         final int[] seqs = historySeq;
-        for (int j = slot * HISTORY, end = j + HISTORY; j < end; j++) {
-            if (seqs[j] == (int) seq && seq > 0 && seq <= 0xFFFF_FFFFL) {
+        final int first = slot * HISTORY;
+        final int head = historyHead[slot];
+        for (int k = 1; k <= HISTORY; k++) {
+            final int j = first + ((head - k) & (HISTORY - 1));
+            if (seqs[j] == (int) seq) {
                 return j;
             }
         }

@@ -157,9 +157,17 @@ public final class SyncServer {
     private final long maxStepX;
     private final long maxStepY;
     private long[] drHandle = new long[0];
-    private float[] drLastX = new float[0];
-    private float[] drLastY = new float[0];
+    /**
+     * Per entity, its positions in its last {@link #DR_WINDOW} updates (x, y at {@code (index * DR_WINDOW + (epoch &
+     * (DR_WINDOW - 1))) * 2}), and how many of the updates just before the last are among them ({@link #drRun}).
+     */
+    private float[] drHistory = new float[0];
+    private byte[] drRun = new byte[0];
     private int[] drLastEpoch = new int[0];
+    /** Updates of position history kept per entity for dead reckoning's velocity: a power of two. */
+    static final int DR_WINDOW = 8;
+    /** The dead-reckoning tolerance in world units (the smaller of the two axes'). */
+    private final double toleranceWorld;
     private int[] drPubX = new int[0];
     private int[] drPubY = new int[0];
     private int[] drVelX = new int[0];
@@ -243,6 +251,8 @@ public final class SyncServer {
         this.inverseStepY = flatY >= 0 ? rules.flatInverseStep[flatY] : 0;
         this.maxStepX = flatX >= 0 ? (1L << rules.flatBits[flatX]) - 1 : 0;
         this.maxStepY = flatY >= 0 ? (1L << rules.flatBits[flatY]) - 1 : 0;
+        this.toleranceWorld = deadReckoning
+            ? Math.min(rules.toleranceStepsX / inverseStepX, rules.toleranceStepsY / inverseStepY) : 0;
     }
 
     /**
@@ -502,8 +512,8 @@ public final class SyncServer {
         if (index >= drHandle.length) {
             final int n = Math.max(index + 1, Math.max(256, drHandle.length * 2));
             drHandle = Arrays.copyOf(drHandle, n);
-            drLastX = Arrays.copyOf(drLastX, n);
-            drLastY = Arrays.copyOf(drLastY, n);
+            drHistory = Arrays.copyOf(drHistory, n * DR_WINDOW * 2);
+            drRun = Arrays.copyOf(drRun, n);
             drLastEpoch = Arrays.copyOf(drLastEpoch, n);
             drPubX = Arrays.copyOf(drPubX, n);
             drPubY = Arrays.copyOf(drPubY, n);
@@ -528,14 +538,58 @@ public final class SyncServer {
             drHandle[index] = e;
             drPubX[index] = (int) qx;
             drPubY[index] = (int) qy;
-            drVelX[index] = moved ? velocity(x - drLastX[index], inverseStepX, maxStepX) : 0;
-            drVelY[index] = moved ? velocity(y - drLastY[index], inverseStepY, maxStepY) : 0;
+            final int w = moved ? straightWindow(index, x, y) : 0;
+            final int from = (index * DR_WINDOW + ((epoch - w) & (DR_WINDOW - 1))) * 2;
+            drVelX[index] = w > 0 ? velocity((x - drHistory[from]) / w, inverseStepX, maxStepX) : 0;
+            drVelY[index] = w > 0 ? velocity((y - drHistory[from + 1]) / w, inverseStepY, maxStepY) : 0;
             drPubEpoch[index] = epoch;
             publications++;
         }
-        drLastX[index] = x;
-        drLastY[index] = y;
+        final int at = (index * DR_WINDOW + (epoch & (DR_WINDOW - 1))) * 2;
+        drHistory[at] = x;
+        drHistory[at + 1] = y;
+        drRun[index] = (byte) (moved ? Math.min(DR_WINDOW - 1, drRun[index] + 1) : 0);
         drLastEpoch[index] = epoch;
+    }
+
+    /**
+     * The number of updates {@code w} (at least 1, at most the history held) whose mean motion is the new line's
+     * velocity: the longest window over which the line through its two ends kept every position in it within the
+     * tolerance along the line and within a quarter of it across. An entity moving straight but unevenly (inputs
+     * arriving 0, 1 or 2 a tick: off the line along it only) then gets its mean speed, not its last update's; one that
+     * turned, even slightly, gets only the updates since the turn (the corner is off the line across it). 1 is the last
+     * update's motion.
+     */
+    private int straightWindow(final int index, final float x, final float y) {
+        final int held = drRun[index] + 1;   // positions held before this update's
+        final int base = index * DR_WINDOW;
+        final float[] h = drHistory;
+        final double along = toleranceWorld;
+        final double across = toleranceWorld / 4;
+        for (int w = Math.min(held, DR_WINDOW - 1); w > 1; w--) {
+            final int from = (base + ((epoch - w) & (DR_WINDOW - 1))) * 2;
+            final float ax = h[from];
+            final float ay = h[from + 1];
+            final double dx = (double) (x - ax) / w;
+            final double dy = (double) (y - ay) / w;
+            final double length = Math.sqrt(dx * dx + dy * dy);
+            if (length == 0 || length != length) {
+                break;   // it stood still over the window (or no finite motion): its last update's motion
+            }
+            final double ux = dx / length;
+            final double uy = dy / length;
+            boolean straight = true;
+            for (int k = 1; straight && k < w; k++) {
+                final int p = (base + ((epoch - w + k) & (DR_WINDOW - 1))) * 2;
+                final double ex = h[p] - (ax + dx * k);
+                final double ey = h[p + 1] - (ay + dy * k);
+                straight = Math.abs(ex * ux + ey * uy) <= along && Math.abs(ex * uy - ey * ux) <= across;
+            }
+            if (straight) {
+                return w;
+            }
+        }
+        return 1;
     }
 
     private static int velocity(final float delta, final double inverseStep, final long maxStep) {
