@@ -81,7 +81,8 @@ import org.openjdk.jmh.annotations.Warmup;
     "-Dio.netty.leakDetection.level=disabled"})
 @State(Scope.Thread)
 public class PipelineEchoBenchmark {
-    static final int ECHO = MessageTypes.APP_FIRST;
+    /** The type id of the echoed message. */
+    public static final int ECHO = MessageTypes.APP_FIRST;
     static final int ENVELOPE_BYTES = 64;
 
     /** {@code system} or {@code frozen}: the clock of the embedded event loops (see the class comment). */
@@ -160,7 +161,7 @@ public class PipelineEchoBenchmark {
     }
 
     /** A direct pooled buffer holding {@code [u32 LE length][64-byte envelope of type ECHO]}; the caller releases it. */
-    static ByteBuf envelopeFrame() {
+    public static ByteBuf envelopeFrame() {
         // a 64-byte envelope: type id + a Close table whose reason pads it to 64 bytes
         final EnvelopeWriter w = new EnvelopeWriter();
         ByteBuffer env = null;

@@ -31,9 +31,8 @@ public final class PayloadVerifier {
     private final int maxObjects;
     private final boolean checkUtf8;
 
-    private ByteBuffer bb;
-    private long start;
-    private long end;
+    private int start;
+    private int end;
     private int objects;
     private long utf8Budget;
 
@@ -77,79 +76,79 @@ public final class PayloadVerifier {
      * @return {@link WireError#OK} or a negative {@link WireError} code
      */
     public int verify(final ByteBuffer buffer, final int offset, final int length, final TableSchema root) {
-        bb = buffer;
         buffer.order(ByteOrder.LITTLE_ENDIAN);
         start = offset;
-        end = (long) offset + length;
-        objects = 0;
-        utf8Budget = 4L * length + 4096;
         errorCode = WireError.OK;
-        errorTable = null;
-        errorField = -1;
-        errorPosition = -1;
-        if (offset < 0 || length < 0 || end > buffer.limit()) {
+        if (offset < 0 || length < 0 || offset > buffer.limit() - length) {
             return fail(WireError.OUT_OF_BOUNDS, offset, null, -1);
         }
         if (length < 4) {
             return fail(WireError.TRUNCATED, offset, null, -1);
         }
-        final long rootPos = offset + u32(offset);
-        final int rc = verifyTable(rootPos, root, 1);
-        bb = null;
-        return rc;
+        end = offset + length;
+        objects = 0;
+        utf8Budget = 4L * length + 4096;
+        return verifyTable(buffer, offset + u32(buffer, offset), root, 1);
     }
 
-    private int verifyTable(final long t, final TableSchema schema, final int depth) {
+    /*
+     * Positions are absolute indices. An offset read from the payload is added as an unsigned 32-bit number in long
+     * arithmetic, so a target may lie beyond the int range; it is compared with [start, end) before it is narrowed.
+     * Every read is preceded by the check that it lies inside the payload (the buffer checks its limit again).
+     */
+
+    private int verifyTable(final ByteBuffer bb, final long t, final TableSchema schema, final int depth) {
         if (depth > maxDepth) {
             return fail(WireError.TOO_DEEP, t, schema, -1);
         }
         if (++objects > maxObjects) {
             return fail(WireError.TOO_COMPLEX, t, schema, -1);
         }
-        if (!inside(t, 4)) {
+        final int lo = start;
+        final int hi = end;
+        if (t < lo || t > hi - 4) {
             return fail(WireError.OUT_OF_BOUNDS, t, schema, -1);
         }
         final int table = (int) t;
         final long vt = t - bb.getInt(table);
-        if (!inside(vt, 4)) {
+        if (vt < lo || vt > hi - 4) {
             return fail(WireError.BAD_VTABLE, vt, schema, -1);
         }
         final int vtable = (int) vt;
-        final int vtableSize = u16(vtable);
-        final int tableSize = u16(vtable + 2);
-        if ((vtableSize & 1) != 0 || vtableSize < 4 || !inside(vt, vtableSize)) {
+        final int header = bb.getInt(vtable);
+        final int vtableSize = header & 0xFFFF;
+        final int tableSize = header >>> 16;
+        if ((vtableSize & 1) != 0 || vtableSize < 4 || vtable > hi - vtableSize) {
             return fail(WireError.BAD_VTABLE, vt, schema, -1);
         }
-        if (tableSize < 4 || !inside(t, tableSize)) {
+        if (tableSize < 4 || table > hi - tableSize) {
             return fail(WireError.OUT_OF_BOUNDS, t, schema, -1);
         }
-        final int fields = schema.fieldCount();
-        for (int i = 0; i < fields; i++) {
-            final int slot = schema.slots[i];
-            final int fieldOffset = slot < vtableSize ? u16(vtable + slot) : 0;
+        final int[] program = schema.program;
+        for (int k = 0; k < program.length; k += TableSchema.STRIDE) {
+            final int slot = program[k];
+            final int fieldOffset = slot < vtableSize ? bb.getShort(vtable + slot) & 0xFFFF : 0;
+            final int op = program[k + 1];
             if (fieldOffset == 0) {
-                if (schema.required[i]) {
-                    return fail(WireError.MISSING_REQUIRED, t, schema, i);
+                if ((op & TableSchema.REQUIRED) != 0) {
+                    return fail(WireError.MISSING_REQUIRED, t, schema, k / TableSchema.STRIDE);
                 }
                 continue;
             }
-            if (fieldOffset + schema.inlineSizes[i] > tableSize) {
-                return fail(WireError.FIELD_OUT_OF_TABLE, t + fieldOffset, schema, i);
+            if (fieldOffset + program[k + 2] > tableSize) {
+                return fail(WireError.FIELD_OUT_OF_TABLE, t + fieldOffset, schema, k / TableSchema.STRIDE);
             }
-            final byte kind = schema.kinds[i];
+            final int kind = op & TableSchema.KIND_MASK;
             if (kind == TableSchema.SCALAR) {
                 continue;
             }
-            final long field = t + fieldOffset;
+            // an offset field: its 4 bytes lie inside the table, which lies inside the payload
+            final int field = table + fieldOffset;
             final int rc;
-            switch (kind) {
-                case TableSchema.STRING -> rc = verifyString(field + u32((int) field), schema.maxLengths[i], schema, i);
-                case TableSchema.VECTOR -> rc = verifyVector(field + u32((int) field), schema, i);
-                case TableSchema.VECTOR_OF_STRINGS -> rc = verifyVectorOfStrings(field + u32((int) field), schema, i);
-                case TableSchema.VECTOR_OF_TABLES -> rc = verifyVectorOfTables(field + u32((int) field), schema, i, depth);
-                case TableSchema.TABLE -> rc = verifyTable(field + u32((int) field), (TableSchema) schema.refs[i], depth + 1);
-                case TableSchema.UNION -> rc = verifyUnion(t, vtable, vtableSize, tableSize, field, schema, i, depth);
-                default -> rc = fail(WireError.BAD_VTABLE, field, schema, i);
+            if (kind == TableSchema.STRING) {
+                rc = verifyString(bb, field + u32(bb, field), program[k + 3], schema, k / TableSchema.STRIDE);
+            } else {
+                rc = verifyReference(bb, t, vtable, vtableSize, tableSize, field, kind, schema, k / TableSchema.STRIDE, depth);
             }
             if (rc != WireError.OK) {
                 return rc;
@@ -158,18 +157,38 @@ public final class PayloadVerifier {
         return WireError.OK;
     }
 
+    /** A field that is neither a scalar nor a string (kept apart so that the common loop above stays small). */
+    private int verifyReference(
+        final ByteBuffer bb, final long t, final int vtable, final int vtableSize, final int tableSize, final int field,
+        final int kind, final TableSchema schema, final int i, final int depth) {
+        switch (kind) {
+            case TableSchema.VECTOR:
+                return verifyVector(bb, field + u32(bb, field), schema, i);
+            case TableSchema.VECTOR_OF_STRINGS:
+                return verifyVectorOfStrings(bb, field + u32(bb, field), schema, i);
+            case TableSchema.VECTOR_OF_TABLES:
+                return verifyVectorOfTables(bb, field + u32(bb, field), schema, i, depth);
+            case TableSchema.TABLE:
+                return verifyTable(bb, field + u32(bb, field), (TableSchema) schema.refs[i], depth + 1);
+            case TableSchema.UNION:
+                return verifyUnion(bb, t, vtable, vtableSize, tableSize, field, schema, i, depth);
+            default:
+                return fail(WireError.BAD_VTABLE, field, schema, i);
+        }
+    }
+
     private int verifyUnion(
-        final long t, final int vtable, final int vtableSize, final int tableSize, final long field,
+        final ByteBuffer bb, final long t, final int vtable, final int vtableSize, final int tableSize, final int field,
         final TableSchema schema, final int i, final int depth) {
         final int typeSlot = schema.unionTypeSlots[i];
-        final int typeOffset = typeSlot < vtableSize ? u16(vtable + typeSlot) : 0;
+        final int typeOffset = typeSlot < vtableSize ? bb.getShort(vtable + typeSlot) & 0xFFFF : 0;
         if (typeOffset == 0) {
             return WireError.OK;
         }
         if (typeOffset + 1 > tableSize) {
             return fail(WireError.FIELD_OUT_OF_TABLE, t + typeOffset, schema, i);
         }
-        final int tag = bb.get((int) (t + typeOffset)) & 0xFF;
+        final int tag = bb.get((int) t + typeOffset) & 0xFF;
         if (tag == 0) {
             return WireError.OK;
         }
@@ -177,24 +196,24 @@ public final class PayloadVerifier {
         if (member == null) {
             return fail(WireError.BAD_UNION_TAG, t + typeOffset, schema, i);
         }
-        return verifyTable(field + u32((int) field), member, depth + 1);
+        return verifyTable(bb, field + u32(bb, field), member, depth + 1);
     }
 
-    private int verifyString(final long s, final long maxBytes, final TableSchema schema, final int i) {
+    private int verifyString(final ByteBuffer bb, final long s, final long maxBytes, final TableSchema schema, final int i) {
         if (++objects > maxObjects) {
             return fail(WireError.TOO_COMPLEX, s, schema, i);
         }
-        if (!inside(s, 4)) {
-            return fail(WireError.OUT_OF_BOUNDS, s, schema, i);
-        }
-        final long length = u32((int) s);
-        if (length > maxBytes) {
-            return fail(WireError.TOO_LONG, s, schema, i);
-        }
-        if (!inside(s + 4, length + 1)) {
+        if (s < start || s > end - 4) {
             return fail(WireError.OUT_OF_BOUNDS, s, schema, i);
         }
         final int from = (int) s + 4;
+        final long length = u32(bb, from - 4);
+        if (length > maxBytes) {
+            return fail(WireError.TOO_LONG, s, schema, i);
+        }
+        if (length > end - from - 1) { // the bytes and the terminating zero
+            return fail(WireError.OUT_OF_BOUNDS, s, schema, i);
+        }
         final int to = from + (int) length;
         if (bb.get(to) != 0) {
             return fail(WireError.BAD_STRING, to, schema, i);
@@ -212,32 +231,32 @@ public final class PayloadVerifier {
         return WireError.OK;
     }
 
-    private int verifyVector(final long v, final TableSchema schema, final int i) {
+    private int verifyVector(final ByteBuffer bb, final long v, final TableSchema schema, final int i) {
         if (++objects > maxObjects) {
             return fail(WireError.TOO_COMPLEX, v, schema, i);
         }
-        if (!inside(v, 4)) {
+        if (v < start || v > end - 4) {
             return fail(WireError.OUT_OF_BOUNDS, v, schema, i);
         }
-        final long length = u32((int) v);
+        final long length = u32(bb, (int) v);
         if (length > schema.maxLengths[i]) {
             return fail(WireError.TOO_LONG, v, schema, i);
         }
-        if (!inside(v + 4, length * schema.elementSizes[i])) {
+        if (length * schema.elementSizes[i] > end - v - 4) {
             return fail(WireError.OUT_OF_BOUNDS, v, schema, i);
         }
         return WireError.OK;
     }
 
-    private int verifyVectorOfStrings(final long v, final TableSchema schema, final int i) {
-        int rc = verifyVector(v, schema, i);
+    private int verifyVectorOfStrings(final ByteBuffer bb, final long v, final TableSchema schema, final int i) {
+        int rc = verifyVector(bb, v, schema, i);
         if (rc != WireError.OK) {
             return rc;
         }
-        final int length = (int) u32((int) v);
-        long element = v + 4;
+        final int length = (int) u32(bb, (int) v);
+        int element = (int) v + 4;
         for (int e = 0; e < length; e++, element += 4) {
-            rc = verifyString(element + u32((int) element), Integer.MAX_VALUE, schema, i);
+            rc = verifyString(bb, element + u32(bb, element), Integer.MAX_VALUE, schema, i);
             if (rc != WireError.OK) {
                 return rc;
             }
@@ -245,16 +264,16 @@ public final class PayloadVerifier {
         return WireError.OK;
     }
 
-    private int verifyVectorOfTables(final long v, final TableSchema schema, final int i, final int depth) {
-        int rc = verifyVector(v, schema, i);
+    private int verifyVectorOfTables(final ByteBuffer bb, final long v, final TableSchema schema, final int i, final int depth) {
+        int rc = verifyVector(bb, v, schema, i);
         if (rc != WireError.OK) {
             return rc;
         }
         final TableSchema element = (TableSchema) schema.refs[i];
-        final int length = (int) u32((int) v);
-        long pos = v + 4;
+        final int length = (int) u32(bb, (int) v);
+        int pos = (int) v + 4;
         for (int e = 0; e < length; e++, pos += 4) {
-            rc = verifyTable(pos + u32((int) pos), element, depth + 1);
+            rc = verifyTable(bb, pos + u32(bb, pos), element, depth + 1);
             if (rc != WireError.OK) {
                 return rc;
             }
@@ -262,16 +281,8 @@ public final class PayloadVerifier {
         return WireError.OK;
     }
 
-    private boolean inside(final long position, final long size) {
-        return position >= start && size >= 0 && position + size <= end;
-    }
-
-    private long u32(final int position) {
+    private static long u32(final ByteBuffer bb, final int position) {
         return bb.getInt(position) & 0xFFFF_FFFFL;
-    }
-
-    private int u16(final int position) {
-        return bb.getShort(position) & 0xFFFF;
     }
 
     private int fail(final int code, final long position, final TableSchema table, final int field) {

@@ -15,6 +15,12 @@ public final class TableSchema {
     static final byte VECTOR_OF_TABLES = 4;
     static final byte TABLE = 5;
     static final byte UNION = 6;
+    /** Bits of a {@link #program} op that hold the kind. */
+    static final int KIND_MASK = 0xFF;
+    /** Flag of a {@link #program} op: the field is required. */
+    static final int REQUIRED = 0x100;
+    /** Ints per field in {@link #program}. */
+    static final int STRIDE = 4;
 
     private final String name;
     String[] fieldNames;
@@ -32,6 +38,11 @@ public final class TableSchema {
     /** TableSchema for TABLE and VECTOR_OF_TABLES, TableSchema[256] by tag for UNION. */
     Object[] refs;
     boolean[] required;
+    /**
+     * What the verifier's loop reads, one array for all fields in id order, {@link #STRIDE} ints each:
+     * {@code [vtable slot, kind | REQUIRED, inline size, max_len]}. Built by {@link #seal()} from the arrays above.
+     */
+    int[] program;
 
     TableSchema(final String name) {
         this.name = Objects.requireNonNull(name);
@@ -44,6 +55,19 @@ public final class TableSchema {
      */
     public String name() {
         return name;
+    }
+
+    /** Builds {@link #program} once the per-field arrays are filled. */
+    void seal() {
+        final int n = kinds.length;
+        final int[] p = new int[n * STRIDE];
+        for (int i = 0; i < n; i++) {
+            p[i * STRIDE] = slots[i];
+            p[i * STRIDE + 1] = kinds[i] | (required[i] ? REQUIRED : 0);
+            p[i * STRIDE + 2] = inlineSizes[i];
+            p[i * STRIDE + 3] = maxLengths[i];
+        }
+        program = p;
     }
 
     int fieldCount() {

@@ -85,6 +85,7 @@ public final class WireSchema {
         for (int i = 0; i < count; i++) {
             if (byIndex[i] != null) {
                 compile(schema, schema.objects(i), byIndex[i], byIndex);
+                byIndex[i].seal();
             }
         }
         return new WireSchema(byName);
