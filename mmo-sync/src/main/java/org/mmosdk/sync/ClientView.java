@@ -26,6 +26,8 @@ final class ClientView {
     /** The owned entity's view slot as of the last interest update, or -1. */
     int ownedSlot = -1;
     boolean hasViewpoint;
+    /** The order in which it was added: with a snapshot interval, the updates at which it gets a snapshot. */
+    int order;
     /** The ticks ({@code update} count modulo the interest interval) at which this client's interest is updated. */
     int interestPhase;
     /** Whether its interest must be updated at the next tick whatever the phase (new client, owner or view moved). */

@@ -74,6 +74,14 @@ public final class SyncServer {
     private final float viewRadius;
     private final float hysteresis;
     private final int interestInterval;
+    /** Each client gets a snapshot every this many updates (zone thread; {@link #snapshotInterval(int)}). */
+    private int snapshotInterval;
+    /** Updates so far (the snapshot phase of this one, with each client's {@link ClientView#order}). */
+    private long updateCount;
+    /** Clients added so far (each one's {@link ClientView#order}). */
+    private int clientsAdded;
+    /** Snapshots not sent because of the snapshot interval. */
+    private long snapshotsSkipped;
     private final int maxVisible;
     /** Interest updates that had more entities in range than {@link #maxVisible}. */
     private long crowdedInterestUpdates;
@@ -216,6 +224,7 @@ public final class SyncServer {
         this.viewRadius = b.viewRadius;
         this.hysteresis = b.hysteresis;
         this.interestInterval = b.interestInterval;
+        this.snapshotInterval = b.snapshotInterval;
         this.maxVisible = b.maxVisible;
         this.fieldCache = b.fieldCache;
         this.boundedCrowds = b.boundedCrowds;
@@ -294,6 +303,7 @@ public final class SyncServer {
         final ClientView c = new ClientView(peer, ownedEntity, ringSize, inputSize, inputCapacity, viewCapacity,
             rules.deltaCount, deadReckoning);
         c.interestPhase = clients.size() % interestInterval;
+        c.order = clientsAdded++;
         clientsById.put(peer.id(), c);
         clients.add(c);
     }
@@ -394,22 +404,26 @@ public final class SyncServer {
         final long now = clock.nanoTime();
         final int phase = updates;
         updates = phase + 1 == interestInterval ? 0 : phase + 1;
+        final long u = updateCount++;
+        final int every = snapshotInterval;
         for (int i = 0, n = clients.size(); i < n; i++) {
             final ClientView c = clients.get(i);
-            if (!c.peer.isOpen()) {
+            final boolean skipped = every > 1 && (u + c.order) % every != 0;
+            if (skipped || !c.peer.isOpen()) {
                 // counted as sent and lost: a client's snapshot numbers advance with the updates (its extrapolation
                 // of dead-reckoned positions counts updates by them)
                 final ClientView.Record lost = c.ring[c.nextSeq & c.ringMask];
                 lost.reset(c.nextSeq, world.tick() - 1, epoch);
                 lost.acked = true;   // never sent: an ack of it is ignored
                 c.nextSeq++;
+                snapshotsSkipped += skipped ? 1 : 0;
                 continue;
             }
             for (int k = 0; k < c.pendingAckCount; k++) {
                 applyAck(c, c.pendingAcks[k]);
             }
             c.pendingAckCount = 0;
-            if (c.interestDue || c.interestPhase == phase) {
+            if (c.interestDue || every > 1 || c.interestPhase == phase) {
                 c.interestDue = false;
                 updateInterest(c);
             }
@@ -1267,6 +1281,44 @@ public final class SyncServer {
     }
 
     /**
+     * Snapshots not built because of the {@linkplain #snapshotInterval(int) snapshot interval} (an update at which a
+     * client was not due one).
+     *
+     * @return count
+     */
+    public long snapshotsSkipped() {
+        return snapshotsSkipped;
+    }
+
+    /**
+     * Changes how often each client gets a snapshot: every {@code updates} calls of {@link #update()}, clients spread
+     * evenly over them, so that each update builds about {@code 1 / updates} of the snapshots. A zone that cannot keep
+     * its tick rate sheds load this way instead of falling further behind (see
+     * {@link Builder#snapshotInterval(int)}). Zone thread.
+     *
+     * @param updates in [1, 8]
+     */
+    public void snapshotInterval(final int updates) {
+        this.snapshotInterval = checkSnapshotInterval(updates);
+    }
+
+    /**
+     * How often each client gets a snapshot.
+     *
+     * @return every this many updates
+     */
+    public int snapshotInterval() {
+        return snapshotInterval;
+    }
+
+    private static int checkSnapshotInterval(final int updates) {
+        if (updates < 1 || updates > 8) {
+            throw new IllegalArgumentException("snapshotInterval must be in [1, 8] updates, was " + updates);
+        }
+        return updates;
+    }
+
+    /**
      * Records of entities entering a client's view (full records, with their entity id) in the snapshots handed to
      * peers so far. Together with {@link #updateRecords()} and {@link #removedIds()}, it tells where snapshot bytes go:
      * many entering records against few updates means views churn (see {@link Builder#hysteresis} and
@@ -1381,6 +1433,7 @@ public final class SyncServer {
         private float hysteresis = 8f;
         private int maxVisible = Integer.MAX_VALUE;
         private int interestInterval = 1;
+        private int snapshotInterval = 1;
         private boolean fieldCache = true;
         private boolean boundedCrowds = true;
         private int bytesPerTick = 1400;
@@ -1431,6 +1484,24 @@ public final class SyncServer {
                 throw new IllegalArgumentException("viewRadius must be > 0 and finite, was " + value);
             }
             this.viewRadius = value;
+            return this;
+        }
+
+        /**
+         * Each client gets a snapshot every {@code updates} calls of {@link SyncServer#update()} instead of every one,
+         * clients spread evenly over them: the snapshot work per update (interest, deltas, encoding; the zone's
+         * largest cost with many clients) and the bytes sent drop by that factor, while the zone still ticks at its
+         * rate. What clients get: snapshots at {@code 1 / updates} of the tick rate (set their interpolation delay to
+         * at least two snapshot intervals), and with dead reckoning, extrapolated positions for the updates between.
+         * A client's interest is then updated at each of its snapshots (the {@link #interestInterval} applies when
+         * this is 1). Can be changed at run time ({@link SyncServer#snapshotInterval(int)}), for instance to shed load
+         * while the zone cannot keep its tick rate.
+         *
+         * @param updates in [1, 8]; 1 (every update) by default
+         * @return this
+         */
+        public Builder snapshotInterval(final int updates) {
+            this.snapshotInterval = checkSnapshotInterval(updates);
             return this;
         }
 

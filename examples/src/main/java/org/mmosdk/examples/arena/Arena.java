@@ -154,7 +154,9 @@ final class Arena implements AutoCloseable {
         // interest; two players close in by at most 1.2 m in 2 ticks, well inside the 10 m hysteresis. In a crowd a
         // player sees the nearest 100 entities, so that its cost stops growing with the crowd
         sync = SyncServer.builder(world, RULES).viewRadius(VIEW_RADIUS).cellSize(50).hysteresis(10).interestInterval(2)
-            .maxVisible(MAX_VISIBLE).bytesPerTick(1200).inputs(INPUT_SIZE, MOVE).build();
+            .maxVisible(MAX_VISIBLE).bytesPerTick(1200).inputs(INPUT_SIZE, MOVE)
+            .snapshotInterval(Math.max(1, options.snapshotInterval())).build();
+        adaptiveSnapshots = options.snapshotInterval() == 0;
         schedule = Schedule.builder(world).stats(stats)
             .add("wander", this::wander)
             .add("walk", this::walk)
@@ -215,6 +217,8 @@ final class Arena implements AutoCloseable {
         stats.gauge("arena.sync.records.update", "records of changed entities already in a player's view, sent so far",
             () -> updateRecords);
         stats.gauge("arena.sync.removed", "ids of entities leaving a player's view, sent so far", () -> removedIds);
+        stats.gauge("arena.sync.snapshot.interval", "ticks between a player's snapshots (above 1 while the zone sheds load)",
+            () -> snapshotEvery);
         stats.gauge("arena.sync.interest.crowded", "interest updates that found more than " + MAX_VISIBLE
             + " entities in range and kept the nearest", () -> crowdedInterest);
         world.releaseThread();   // built here, run by the zone thread: it takes the world over on its first tick
@@ -223,6 +227,9 @@ final class Arena implements AutoCloseable {
     private volatile int playerCount;
     private volatile int entityCount;
     private volatile long linesPublished;
+    private final boolean adaptiveSnapshots;
+    private final LoadShedding shedding = new LoadShedding(1_000_000_000L / TICK_HZ, TICK_HZ, 4);
+    private volatile int snapshotEvery = 1;
     private volatile long enteringRecords;
     private volatile long updateRecords;
     private volatile long removedIds;
@@ -279,6 +286,23 @@ final class Arena implements AutoCloseable {
         crowdedInterest = sync.crowdedInterestUpdates();
         lastTickNanos = System.nanoTime() - start;
         tickTimer.record(lastTickNanos, TimeUnit.NANOSECONDS);
+        if (adaptiveSnapshots) {
+            shedLoad(lastTickNanos);
+        }
+    }
+
+    /** Load shedding (see {@link LoadShedding}): the snapshot interval for the next tick. */
+    private void shedLoad(final long tickNanos) {
+        final int every = shedding.next(tickNanos, sync.snapshotInterval());
+        if (every != sync.snapshotInterval()) {
+            sync.snapshotInterval(every);
+        }
+        snapshotEvery = every;
+    }
+
+    /** Ticks between a player's snapshots now (1 unless the zone is shedding load). */
+    int snapshotEvery() {
+        return snapshotEvery;
     }
 
     private void drainInbox() {

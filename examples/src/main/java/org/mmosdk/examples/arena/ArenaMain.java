@@ -127,8 +127,9 @@ public final class ArenaMain {
             final long in = counter("net.bytes.in");
             final int players = arena.gateway.sessions().sessionCount();
             final String line = String.format(
-                "tick %7d | tick p50 %6.2f ms p99 %6.2f ms | players %5d | out %9.0f B/s (%6.0f B/s per player) | in %8.0f B/s | heap %4d MB | %s",
+                "tick %7d | tick p50 %6.2f ms p99 %6.2f ms | players %5d | snapshots 1/%d | out %9.0f B/s (%6.0f B/s per player) | in %8.0f B/s | heap %4d MB | %s",
                 arena.loop.tick(), window.getValueAtPercentile(50) / 1e6, window.getValueAtPercentile(99) / 1e6, players,
+                arena.snapshotEvery(),
                 (out - lastBytesOut) / seconds, players == 0 ? 0 : (out - lastBytesOut) / seconds / players,
                 (in - lastBytesIn) / seconds,
                 (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20, arena.duelStatus());
