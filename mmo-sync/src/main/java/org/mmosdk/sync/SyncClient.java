@@ -1,6 +1,7 @@
 package org.mmosdk.sync;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.Objects;
 
 import com.google.flatbuffers.FlatBufferBuilder;
@@ -73,6 +74,8 @@ public final class SyncClient {
     private final MessageHandler<Peer> snapshotHandler = this::onSnapshot;
     /** Dead reckoning: the view slot of each server entity in view (bound by its id record, unbound by its removal). */
     private final Long2LongHashMap slotOf = new Long2LongHashMap(-1);
+    /** Per view slot, the local handle of the entity bound to it (dead reckoning reads it for every slot). */
+    private long[] slotLocal = new long[64];
     private final LongLongConsumer reckonOne = this::reckonOne;
     private long reckonSeq;
     private long reckoned;
@@ -172,7 +175,10 @@ public final class SyncClient {
                 world.destroy(local);
             }
             samples.remove(e);
-            slotOf.remove(e);
+            final long slot = slotOf.remove(e);
+            if (slot >= 0 && slot < slotLocal.length) {
+                slotLocal[(int) slot] = EntityIds.NONE;
+            }
         }
         // records, decoded and checked whole above (slot records resolved to their entity and absolute values)
         owned = h.owned;
@@ -190,7 +196,12 @@ public final class SyncClient {
             }
             codec.remember(i, (int) seq);
             if (codec.recordFull[i] && codec.recordSlot[i] >= 0) {
-                slotOf.put(handle, codec.recordSlot[i]);
+                final int slot = codec.recordSlot[i];
+                slotOf.put(handle, slot);
+                if (slot >= slotLocal.length) {
+                    slotLocal = Arrays.copyOf(slotLocal, Math.max(slot + 1, slotLocal.length * 2));
+                }
+                slotLocal[slot] = local;
             }
         }
         if (rules.deadReckoning) {
@@ -224,7 +235,7 @@ public final class SyncClient {
         if (serverHandle == owned || codec.slotHandle((int) slot) != serverHandle) {
             return;
         }
-        final long local = mirror.get(serverHandle);
+        final long local = slotLocal[(int) slot];
         if (local == EntityIds.NONE || !world.has(local, rules.positionX.component())) {
             return;
         }
@@ -596,7 +607,9 @@ public final class SyncClient {
         }
 
         /**
-         * Enables prediction: fixed-size inputs applied locally by the same applier as the server's.
+         * Enables prediction: fixed-size inputs applied locally by the same applier as the server's. A headless client
+         * that sends inputs but shows nothing (a bot) can pass an applier that does nothing: the server gets the same
+         * inputs, and the client skips replaying its unacknowledged ones after every snapshot.
          *
          * @param size bytes per input, in [1, 64], equal to the server's
          * @param inputApplier applies one input

@@ -263,8 +263,8 @@ final class BotSwarm implements AutoCloseable {
             client = (webSocket != null ? b.webSocket(webSocket) : b.tcp(tcp)).build();
             peer = new ServerPeer(client);
             sync = SyncClient.builder(World.builder().components(POSITION, HEADING).build(), RULES, peer)
-                .interpolationDelayNanos(2_000_000_000L / TICK_HZ).interpolation(false)   // bots do not render
-                .inputs(INPUT_SIZE, MOVE).build();
+                .interpolationDelayNanos(2_000_000_000L / TICK_HZ).interpolation(false)   // bots do not render,
+                .inputs(INPUT_SIZE, (world, entity, input, offset) -> { }).build();      // nor predict their moves
             final MessageRegistry.Builder<Peer> messages = sync.registerHandlers(MessageRegistry.<Peer>builder())
                 .register(CAST_RESULT, schema().table(CastResult.class), 64, (p, t, payload) -> onCastResult(payload));
             if (duelist) {
