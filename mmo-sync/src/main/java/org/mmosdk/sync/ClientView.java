@@ -112,11 +112,18 @@ final class ClientView {
 
     // ------------------------------------------------------------------ sent snapshots
     int nextSeq = 1;
+    /** Its first snapshot's sequence number (how far its acks lag before the first one arrives). */
+    int firstSeq = 1;
     /** Snapshots acknowledged since the last update, not yet applied (each seq once: its record is marked acked). */
     int[] pendingAcks = new int[4];
     int pendingAckCount;
+    /**
+     * The snapshots sent (not those skipped: an update at which the client was not due one, or its peer was closed, has
+     * a sequence number but no record), the newest at {@code (recordCount - 1) & ringMask}; found by seq.
+     */
     final Record[] ring;
     final int ringMask;
+    private int recordCount;
     int lastSnapshotBytes;
     /** Whether the last snapshot left records out for the byte budget (the next one starts with the priority pass). */
     boolean overBudget;
@@ -273,6 +280,25 @@ final class ClientView {
             b[at + priorValues + i] = b[at + baseValues + i];
         }
         b[at + BASE_SEQ] = seq;
+    }
+
+    /** The ring's next record, for snapshot {@code seq} (the oldest one is reused). */
+    Record nextRecord() {
+        return ring[recordCount++ & ringMask];
+    }
+
+    /** The sent snapshot {@code seq}'s record if the ring still holds it, else null. */
+    Record record(final int seq) {
+        for (int k = 1; k <= ring.length; k++) {
+            final Record r = ring[(recordCount - k) & ringMask];
+            if (r.seq == seq) {
+                return r;
+            }
+            if (r.seq - seq < 0) {
+                return null;   // older than seq: the ring is newest first from here
+            }
+        }
+        return null;
     }
 
     void queueAck(final int seq) {

@@ -80,8 +80,10 @@ public final class SyncServer {
     private long updateCount;
     /** Clients added so far (each one's {@link ClientView#order}). */
     private int clientsAdded;
-    /** Snapshots not sent because of the snapshot interval. */
+    /** Snapshots not sent because of the snapshot interval or a client's slow acks. */
     private long snapshotsSkipped;
+    /** Of those, skipped because the client's acks lagged by more than half its snapshot ring. */
+    private long slowClientSkips;
     private final int maxVisible;
     /** Interest updates that had more entities in range than {@link #maxVisible}. */
     private long crowdedInterestUpdates;
@@ -134,10 +136,15 @@ public final class SyncServer {
      */
     private int[] denseQ;
     /**
-     * The quantized tables of the last {@code ringSize} updates (update e at {@code e & (ringSize - 1)}): a sent
+     * The quantized tables of the last {@link #valueRing} updates (update e at {@code e & (valueRing - 1)}): a sent
      * record's values, which its ack makes the client's base, are read from the table of the update that sent it.
      */
     private final int[][] qRing;
+    /**
+     * Updates whose values are kept: four times the snapshot ring, so that a client sent a snapshot only every few
+     * updates (the snapshot interval, or a slow acker's stride) can still use an ack of its oldest remembered one.
+     */
+    private final int valueRing;
     private boolean[] denseQDone = new boolean[256];
     private final int deltaWidth;
     private int[] queryOut = new int[256];
@@ -242,8 +249,9 @@ public final class SyncServer {
         this.componentCount = rules.components.length;
         this.denseTicks = new int[256 * componentCount];
         this.deltaWidth = Math.max(1, rules.deltaCount);
-        this.qRing = new int[ringSize][];
-        for (int i = 0; i < ringSize; i++) {
+        this.valueRing = ringSize * 4;
+        this.qRing = new int[valueRing][];
+        for (int i = 0; i < valueRing; i++) {
             qRing[i] = new int[256 * deltaWidth];
         }
         this.denseQ = qRing[0];
@@ -304,6 +312,7 @@ public final class SyncServer {
             rules.deltaCount, deadReckoning);
         c.interestPhase = clients.size() % interestInterval;
         c.order = clientsAdded++;
+        c.firstSeq = c.nextSeq;
         clientsById.put(peer.id(), c);
         clients.add(c);
     }
@@ -408,15 +417,19 @@ public final class SyncServer {
         final int every = snapshotInterval;
         for (int i = 0, n = clients.size(); i < n; i++) {
             final ClientView c = clients.get(i);
-            final boolean skipped = every > 1 && (u + c.order) % every != 0;
+            // a client whose acks lag by more than half its ring (a slow link or a slow client) is sent a snapshot only
+            // every second update, by more than the ring every fourth: its remembered snapshots then cover 2 or 4 times
+            // as long, so that its acks still find them and its records stay deltas
+            final int lag = c.nextSeq - (c.lastAckedSeq != 0 ? c.lastAckedSeq : c.firstSeq);
+            final int stride = lag > ringSize ? 4 : lag > ringSize / 2 ? 2 : 1;
+            final int due = Math.max(every, stride);
+            final boolean skipped = due > 1 && (u + c.order) % due != 0;
             if (skipped || !c.peer.isOpen()) {
-                // counted as sent and lost: a client's snapshot numbers advance with the updates (its extrapolation
-                // of dead-reckoned positions counts updates by them)
-                final ClientView.Record lost = c.ring[c.nextSeq & c.ringMask];
-                lost.reset(c.nextSeq, world.tick() - 1, epoch);
-                lost.acked = true;   // never sent: an ack of it is ignored
+                // counted as sent and lost (no record): a client's snapshot numbers advance with the updates (its
+                // extrapolation of dead-reckoned positions counts updates by them)
                 c.nextSeq++;
                 snapshotsSkipped += skipped ? 1 : 0;
+                slowClientSkips += skipped && stride > every ? 1 : 0;
                 continue;
             }
             for (int k = 0; k < c.pendingAckCount; k++) {
@@ -452,7 +465,7 @@ public final class SyncServer {
     // ------------------------------------------------------------------ dense table + grid
 
     private void rebuildDense() {
-        final int q = epoch & (ringSize - 1);
+        final int q = epoch & (valueRing - 1);
         if (qRing[q].length < denseHandle.length * deltaWidth) {
             qRing[q] = new int[denseHandle.length * deltaWidth];
         }
@@ -491,7 +504,7 @@ public final class SyncServer {
                 denseMask = Arrays.copyOf(denseMask, m);
                 denseTicks = Arrays.copyOf(denseTicks, m * componentCount);
                 denseQ = Arrays.copyOf(denseQ, m * deltaWidth);
-                qRing[epoch & (ringSize - 1)] = denseQ;
+                qRing[epoch & (valueRing - 1)] = denseQ;
                 denseQDone = Arrays.copyOf(denseQDone, m);
                 fieldCacheTable = Arrays.copyOf(fieldCacheTable, m * CACHE_STRIDE);
             }
@@ -818,7 +831,7 @@ public final class SyncServer {
 
     private void sendSnapshot(final ClientView c, final int baselineTick, final long now) {
         final int seq = c.nextSeq;
-        final ClientView.Record record = c.ring[seq & c.ringMask];
+        final ClientView.Record record = c.nextRecord();
         record.reset(seq, baselineTick, epoch);
         bits.reset();
         int entityCount = 0;
@@ -972,8 +985,9 @@ public final class SyncServer {
         h.inputAck = c.lastAppliedInput & 0xFFFF_FFFFL;
         h.base = commonBase;
         h.count = entityCount;
-        final ClientView.Record baseRecord = c.ring[commonBase & c.ringMask];
-        final boolean relative = commonBase != 0 && seq - commonBase < SnapshotHeader.HISTORY && baseRecord.seq == commonBase;
+        final ClientView.Record baseRecord = commonBase != 0 && seq - commonBase < SnapshotHeader.HISTORY
+            ? c.record(commonBase) : null;
+        final boolean relative = baseRecord != null;
         if (relative) {
             baseFields[0] = baseRecord.tick & 0xFFFF_FFFFL;
             baseFields[1] = baseRecord.nanos;
@@ -1133,8 +1147,8 @@ public final class SyncServer {
             return;
         }
         final int seq = (int) seqLong;
-        final ClientView.Record r = c.ring[seq & c.ringMask];
-        if (r.seq != seq || r.acked) {
+        final ClientView.Record r = c.record(seq);
+        if (r == null || r.acked) {
             return;
         }
         r.acked = true;
@@ -1144,9 +1158,9 @@ public final class SyncServer {
 
     /** Moves the baselines of every entity the acknowledged snapshot {@code seq} carried (its record is in the ring). */
     private void applyAck(final ClientView c, final int seq) {
-        final ClientView.Record r = c.ring[seq & c.ringMask];
-        if (epoch - r.epoch >= ringSize) {
-            // its update's values are gone (the client skipped updates while its peer was closed): too old to be a base
+        final ClientView.Record r = c.record(seq);
+        if (r == null || epoch - r.epoch >= valueRing) {
+            // its update's values are gone: too old to be a base
             return;
         }
         if (c.lastAckedSeq == 0 || seq - c.lastAckedSeq > 0) {
@@ -1166,7 +1180,7 @@ public final class SyncServer {
         final byte[] kinds = r.kinds;
         final int[] masks = r.masks;
         final int[] dense = r.dense;
-        final int[] values = qRing[r.epoch & (ringSize - 1)];
+        final int[] values = qRing[r.epoch & (valueRing - 1)];
         final int tick = r.tick;
         for (int i = 0, n = r.count; i < n; i++) {
             final int s = slots[i];
@@ -1288,6 +1302,17 @@ public final class SyncServer {
      */
     public long snapshotsSkipped() {
         return snapshotsSkipped;
+    }
+
+    /**
+     * Snapshots not built because the client's acknowledgements lagged by more than half its snapshot ring (a slow link
+     * or a slow client): such a client gets one every second update (every fourth past the whole ring) until it catches
+     * up, so that its acks still name snapshots the server remembers.
+     *
+     * @return count
+     */
+    public long slowClientSkips() {
+        return slowClientSkips;
     }
 
     /**

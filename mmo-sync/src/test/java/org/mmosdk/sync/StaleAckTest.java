@@ -22,8 +22,9 @@ import org.mmosdk.sync.wire.fb.SnapshotAck;
 
 /**
  * A sent snapshot's values are read, when it is acknowledged, from the server's table of the update that sent it, which
- * the server keeps for {@code snapshotRing} updates. A snapshot acknowledged too late (its ack applied when its table has
- * been reused) must not become a base: its values are gone.
+ * the server keeps for 4 x {@code snapshotRing} updates; the snapshot itself is remembered among the client's last
+ * {@code snapshotRing} sent. A snapshot acknowledged too late (no longer remembered, or its update's table reused) must
+ * not become a base, and an ack of a sequence number never sent (skipped, or the peer was closed) is ignored.
  */
 class StaleAckTest {
     private static final ComponentType.Builder POS_B = ComponentType.builder("Position");
@@ -36,6 +37,7 @@ class StaleAckTest {
     /** A peer that can be closed and opened again, and keeps the header of the last snapshot sent. */
     private static final class TogglePeer implements Peer {
         boolean open = true;
+        int sent;
         final SnapshotHeader last = new SnapshotHeader();
         private final BitReader reader = new BitReader();
         private final Snapshot snapshot = new Snapshot();
@@ -51,6 +53,7 @@ class StaleAckTest {
             payload.position(payload.position() + 2);
             reader.wrap(Snapshot.getRootAsSnapshot(payload, snapshot), payload);
             assertThat(last.read(reader, null)).isTrue();
+            sent++;
             return true;
         }
 
@@ -94,41 +97,52 @@ class StaleAckTest {
 
         // acknowledged at once: the next snapshot has it as its common base
         ack(inbox, acks, peer, oldSeq);
-        world.set(e, X, ++x);
-        world.advanceTick();
-        server.update();
+        sendOne(world, e, server, peer, x += 10);
         assertThat(peer.last.base).isEqualTo(oldSeq);
         final long seq = peer.last.seq;
 
-        // no ack for as many updates as the server keeps value tables, then the ack of that snapshot: applied at the next
-        // update, when its table has been overwritten
-        for (int i = 0; i < 3; i++) {
-            world.set(e, X, ++x);
-            world.advanceTick();
-            server.update();
+        // no ack while 4 more snapshots are sent (the client's acks lag, so it is sent one every few updates): the ring
+        // of 4 no longer holds snapshot seq, and its late ack is ignored
+        final int sentBefore = peer.sent;
+        int updates = 0;
+        while (peer.sent < sentBefore + 4) {
+            step(world, e, server, ++x);
+            updates++;
         }
+        assertThat(updates).as("updates for 4 snapshots: the slow acker is sent one every second or fourth").isGreaterThan(4);
+        assertThat(server.slowClientSkips()).isPositive();
         ack(inbox, acks, peer, seq);
-        world.set(e, X, ++x);
-        world.advanceTick();
-        server.update();
-        assertThat(peer.last.seq).isEqualTo(seq + 4);
-        assertThat(peer.last.base).as("the stale ack is not a base; the last good one still is").isEqualTo(oldSeq);
+        final long newest = peer.last.seq;
+        sendOne(world, e, server, peer, x += 10);
+        assertThat(peer.last.base).as("the forgotten snapshot's ack is not a base; the last good one still is").isEqualTo(oldSeq);
 
-        // a closed peer's snapshots count as sent and lost: its numbers keep pace with the updates, and an ack of one
-        // never sent is ignored
+        // a closed peer is sent nothing while its numbers keep pace with the updates; once its newest remembered
+        // snapshot's update table has been reused (16 updates), an ack of it is ignored, as is one of a number never sent
         peer.open = false;
-        for (int i = 0; i < 3; i++) {
-            world.set(e, X, ++x);
-            world.advanceTick();
-            server.update();
+        for (int i = 0; i < 20; i++) {
+            step(world, e, server, ++x);
         }
         peer.open = true;
-        ack(inbox, acks, peer, seq + 6);
-        world.set(e, X, ++x);
+        ack(inbox, acks, peer, newest + 1);                 // never sent
+        ack(inbox, acks, peer, peer.last.seq);              // remembered, but its values are gone
+        sendOne(world, e, server, peer, x += 10);
+        assertThat(peer.last.seq).isGreaterThan(newest + 20);
+        assertThat(peer.last.base).isEqualTo(oldSeq);
+    }
+
+    private static void step(final World world, final long e, final SyncServer server, final int x) {
+        world.set(e, X, x);
         world.advanceTick();
         server.update();
-        assertThat(peer.last.seq).isEqualTo(seq + 8);
-        assertThat(peer.last.base).isEqualTo(oldSeq);
+    }
+
+    /** Updates until the peer is sent a snapshot. */
+    private static void sendOne(final World world, final long e, final SyncServer server, final TogglePeer peer, final int x) {
+        final int before = peer.sent;
+        for (int i = 0; i < 8 && peer.sent == before; i++) {
+            step(world, e, server, x + i);
+        }
+        assertThat(peer.sent).isEqualTo(before + 1);
     }
 
     private static void ack(final MessageDispatcher<Peer> inbox, final EnvelopeWriter w, final Peer peer,

@@ -281,6 +281,45 @@ class StateSyncSimTest {
     }
 
     /**
+     * A link whose round trip (1.8 s) outlasts the snapshot ring at one snapshot per update (32 updates, 1.6 s): every
+     * ack would name a snapshot the server no longer remembers, so entering entities would be sent whole again and
+     * again and no record would ever be a delta. The server sends such a slow acker a snapshot every second or fourth
+     * update instead, so its ring covers the round trip: its records are deltas, what enters is sent about as often as
+     * over a 500 ms round trip, and once the link is fast again every mirror converges exactly.
+     */
+    @Test
+    void aClientWhoseAcksOutlastTheRingStillGetsDeltas() {
+        final double[] entering = new double[2];
+        final double[] updates = new double[2];
+        final long[] latencies = {250, 900};
+        for (int run = 0; run < 2; run++) {
+            final SyncSim sim = new SyncSim(27, 30, 1500, new LinkConditions(latencies[run] * 1_000_000L, 0, 0, 0, 0), 100_000, 1,
+                true, 40, SyncSim.DR_RULES);
+            sim.npcsWalkStraight = true;
+            sim.run(100);
+            final long e0 = sim.sync.enteringRecords();
+            final long u0 = sim.sync.updateRecords();
+            final long n0 = sim.sync.snapshotsSent();
+            sim.run(200);
+            final double n = sim.sync.snapshotsSent() - n0;
+            entering[run] = (sim.sync.enteringRecords() - e0) / n;
+            updates[run] = (sim.sync.updateRecords() - u0) / n;
+            if (run == 1) {
+                assertThat(sim.sync.slowClientSkips()).isPositive();
+                settle(sim);
+                for (final SyncSim.Client c : sim.clients) {
+                    assertThat(c.sync.snapshotsRejected()).isZero();
+                    assertThat(sim.exactMismatch(c)).as("client %s", c.atClient.id()).isNull();
+                }
+            } else {
+                assertThat(sim.sync.slowClientSkips()).isZero();
+            }
+        }
+        assertThat(updates[1]).as("update records per snapshot at 1.8 s").isGreaterThan(updates[0] / 2);
+        assertThat(entering[1]).as("entering records per snapshot at 1.8 s").isLessThan(entering[0] * 5);
+    }
+
+    /**
      * With dead reckoning a client is sent its own entity's position, not its line's: on a link that delivers every
      * message by the next tick its prediction (the server's state in the last snapshot, then the inputs the server had
      * not applied) is where the server's entity will be once it applies the client's last input, to within quantization
