@@ -39,10 +39,11 @@ public final class Main {
                   a zone on a fixed-rate tick loop that receives, verifies and answers envelopes
                   from N simulated clients (plus one hostile client), printing a status line
               arena [--bots N] [--duelists N] [--duration S] [--tcp-port P] [--ws-port P] [--http-port P] [--npcs N]
-                    [--host H]
+                    [--host H] [--snapshot-interval auto|1..8]
                   a 2 km x 2 km world with wandering NPCs and players, TCP and WebSocket gateways, state sync,
                   a reliable skill cast, lockstep duels (2 of the bots by default), a live browser view and
-                  Prometheus /metrics (ports 0 = pick free ones)
+                  Prometheus /metrics (ports 0 = pick free ones); --snapshot-interval: each player gets a
+                  snapshot every N ticks (auto: 1, more while the zone cannot keep its tick rate)
               bots [--host H] [--port P] [--bots N] [--duelists N] [--transport tcp|ws] [--duration S]
                     [--drops-per-minute N]
                   N bots in this process against a running arena: they walk, cast, resume when dropped;

@@ -157,6 +157,7 @@ final class Arena implements AutoCloseable {
             .maxVisible(MAX_VISIBLE).bytesPerTick(1200).inputs(INPUT_SIZE, MOVE)
             .snapshotInterval(Math.max(1, options.snapshotInterval())).build();
         adaptiveSnapshots = options.snapshotInterval() == 0;
+        snapshotEvery = sync.snapshotInterval();
         schedule = Schedule.builder(world).stats(stats)
             .add("wander", this::wander)
             .add("walk", this::walk)

@@ -12,14 +12,14 @@ package org.mmosdk.examples.arena;
  * @param npcs wandering NPCs
  * @param statusSeconds seconds between status lines
  * @param duelists how many of the in-process bots also fight lockstep duels (in pairs)
- * @param snapshotInterval each player gets a snapshot every this many ticks; 0 (the default): 1, raised while the zone
- *     cannot keep its tick rate and lowered again when it can
+ * @param snapshotInterval each player gets a snapshot every this many ticks (1 by default); 0 ({@code auto}): 1, raised
+ *     while the zone cannot keep its tick rate and lowered again when it can
  */
 record ArenaOptions(int bots, long durationSeconds, String host, int tcpPort, int wsPort, int httpPort, int npcs,
                     int statusSeconds, int duelists, int snapshotInterval) {
     ArenaOptions(final int bots, final long durationSeconds, final String host, final int tcpPort, final int wsPort,
         final int httpPort, final int npcs, final int statusSeconds, final int duelists) {
-        this(bots, durationSeconds, host, tcpPort, wsPort, httpPort, npcs, statusSeconds, duelists, 0);
+        this(bots, durationSeconds, host, tcpPort, wsPort, httpPort, npcs, statusSeconds, duelists, 1);
     }
 
     static ArenaOptions parse(final String[] args) {
@@ -32,7 +32,7 @@ record ArenaOptions(int bots, long durationSeconds, String host, int tcpPort, in
         int npcs = 2000;
         int status = 5;
         int duelists = 2;
-        int snapshotInterval = 0;
+        int snapshotInterval = 1;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--bots" -> bots = Integer.parseInt(args[++i]);
