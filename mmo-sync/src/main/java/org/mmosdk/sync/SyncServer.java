@@ -87,7 +87,7 @@ public final class SyncServer {
     private final int maxVisible;
     /** Interest updates that had more entities in range than {@link #maxVisible}. */
     private long crowdedInterestUpdates;
-    /** Of those, the updates whose query was bounded by the last update's farthest kept entity (tests). */
+    /** Crowded interest updates whose query was bounded by the last one's farthest kept entity (tests). */
     private long boundedInterestUpdates;
     /** An entity in view ranks as if it were 10% nearer (0.9 squared), so that near-equals do not swap every update. */
     private static final float IN_VIEW_RANK = 0.81f;
@@ -1607,7 +1607,10 @@ public final class SyncServer {
         }
 
         /**
-         * Snapshots remembered per client awaiting an ack.
+         * Snapshots remembered per client awaiting an ack (those sent; the update value tables cover four times as
+         * many updates). A client whose acks lag by more than half of it, in updates, is sent a snapshot every second
+         * update, by more than all of it every fourth, so that its acks still name remembered snapshots
+         * ({@link SyncServer#slowClientSkips()}).
          *
          * @param value a power of two in [4, 1024]; 32 by default
          * @return this
