@@ -45,7 +45,7 @@ public final class Main {
                   Prometheus /metrics (ports 0 = pick free ones); --snapshot-interval: each player gets a
                   snapshot every N ticks (auto: 1, more while the zone cannot keep its tick rate)
               bots [--host H] [--port P] [--bots N] [--duelists N] [--transport tcp|ws] [--duration S]
-                    [--drops-per-minute N]
+                    [--drops-per-minute N] [--ramp BOTS_PER_SECOND]
                   N bots in this process against a running arena: they walk, cast, resume when dropped;
                   the first --duelists of them (default 2) also fight lockstep duels in pairs
             """);

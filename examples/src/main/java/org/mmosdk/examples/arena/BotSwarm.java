@@ -108,19 +108,40 @@ final class BotSwarm implements AutoCloseable {
         this.bots = new Bot[count];
     }
 
+    /**
+     * Connects the bots gradually, this many a second, instead of all at once (before {@link #start}): as players
+     * arrive, not as a thundering herd whose whole views the server builds and the swarm applies in the same second.
+     *
+     * @param perSecond bots connected per second; 0 (the default): all at once
+     * @return this
+     */
+    BotSwarm rampPerSecond(final int perSecond) {
+        if (perSecond < 0) {
+            throw new IllegalArgumentException("ramp must be >= 0 bots a second, was " + perSecond);
+        }
+        this.rampPerSecond = perSecond;
+        return this;
+    }
+
+    private int rampPerSecond;
+    /** Bots created so far (driver thread). */
+    private int created;
+
     BotSwarm start() {
-        driver.execute(() -> {
-            try {
-                for (int i = 0; i < bots.length; i++) {
-                    bots[i] = new Bot(i);
-                }
-            } catch (final RuntimeException e) {
-                LOG.error("bots: cannot create the swarm", e);   // say so instead of a silent, empty swarm
-                throw e;
-            }
-        });
+        driver.execute(() -> createBots(rampPerSecond == 0 ? bots.length : Math.max(1, rampPerSecond / TICK_HZ)));
         driver.scheduleAtFixedRate(this::tick, 0, 1000 / TICK_HZ, TimeUnit.MILLISECONDS);
         return this;
+    }
+
+    private void createBots(final int count) {
+        try {
+            for (final int end = Math.min(bots.length, created + count); created < end; created++) {
+                bots[created] = new Bot(created);
+            }
+        } catch (final RuntimeException e) {
+            LOG.error("bots: cannot create the swarm", e);   // say so instead of a silent, empty swarm
+            throw e;
+        }
     }
 
     /** How many bots are connected; a snapshot taken on the driver thread. */
@@ -133,6 +154,9 @@ final class BotSwarm implements AutoCloseable {
     private void tick() {
         try {
             tick++;
+            if (created < bots.length) {
+                createBots(Math.max(1, rampPerSecond / TICK_HZ));
+            }
             final long now = System.nanoTime();
             int online = 0;
             for (final Bot bot : bots) {

@@ -29,6 +29,7 @@ public final class BotsMain {
         long duration = 0;
         int drops = 6;
         int every = 2;
+        int ramp = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--host" -> host = args[++i];
@@ -39,6 +40,7 @@ public final class BotsMain {
                 case "--duration" -> duration = Long.parseLong(args[++i]);
                 case "--drops-per-minute" -> drops = Integer.parseInt(args[++i]);
                 case "--progress-every" -> every = Integer.parseInt(args[++i]);
+                case "--ramp" -> ramp = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -53,7 +55,8 @@ public final class BotsMain {
         System.out.printf("bots: %d %s bots against %s:%d%s, %d dropped connections a minute; Ctrl-C stops%n", count,
             transport, host, port, duration > 0 ? " for " + duration + " s" : "", drops);
         final BotSwarm swarm = new BotSwarm(ws ? null : new InetSocketAddress(host, port),
-            ws ? URI.create("ws://" + host + ":" + port + "/game") : null, count, Math.min(count, duelists), drops, System.out, every).start();
+            ws ? URI.create("ws://" + host + ":" + port + "/game") : null, count, Math.min(count, duelists), drops, System.out, every)
+            .rampPerSecond(ramp).start();
         final CountDownLatch done = new CountDownLatch(1);
         final Thread hook = new Thread(() -> {
             swarm.close();
