@@ -72,12 +72,10 @@ public final class SyncClient {
     private final Int2ObjectHashMap<Archetype> archetypes = new Int2ObjectHashMap<>();
     private final Long2ObjectHashMap<Samples> samples = new Long2ObjectHashMap<>();
     private final MessageHandler<Peer> snapshotHandler = this::onSnapshot;
-    /** Dead reckoning: the view slot of each server entity in view (bound by its id record, unbound by its removal). */
+    /** The view slot of each server entity in view (bound by its id record, unbound by its removal). */
     private final Long2LongHashMap slotOf = new Long2LongHashMap(-1);
-    /** Per view slot, the local handle of the entity bound to it (dead reckoning reads it for every slot). */
+    /** Per view slot, the local handle of the entity bound to it, or none (dead reckoning walks these). */
     private long[] slotLocal = new long[64];
-    private final LongLongConsumer reckonOne = this::reckonOne;
-    private long reckonSeq;
     private long reckoned;
     private final LongLongConsumer sampleOne = this::sampleOne;
     private long sampleNanos;
@@ -205,8 +203,11 @@ public final class SyncClient {
             }
         }
         if (rules.deadReckoning) {
-            reckonSeq = seq;
-            slotOf.forEachLong(reckonOne);
+            for (int slot = 0; slot < slotLocal.length; slot++) {
+                if (slotLocal[slot] != EntityIds.NONE) {
+                    reckonOne(slot, slotLocal[slot], seq);
+                }
+            }
         }
         // reconciliation: the server's state of our entity, then replay what it has not applied yet
         final int ack = (int) Math.min(h.inputAck, inputSeq);
@@ -231,19 +232,15 @@ public final class SyncClient {
      * Dead reckoning: an entity in view without a record in this snapshot is on the line of its last two records (the
      * server sends one whenever that is not so): its position extrapolated along them.
      */
-    private void reckonOne(final long serverHandle, final long slot) {
-        if (serverHandle == owned || codec.slotHandle((int) slot) != serverHandle) {
-            return;
-        }
-        final long local = slotLocal[(int) slot];
-        if (local == EntityIds.NONE || !world.has(local, rules.positionX.component())) {
+    private void reckonOne(final int slot, final long local, final long seq) {
+        if (codec.slotHandle(slot) == owned || !world.has(local, rules.positionX.component())) {
             return;
         }
         final ReplicationRules r = rules;
         final int flatX = r.positionFlatX;
         final int flatY = r.positionFlatY;
-        final long qx = codec.extrapolate((int) slot, reckonSeq, r.positionDeltaX, r.flatBits[flatX]);
-        final long qy = codec.extrapolate((int) slot, reckonSeq, r.positionDeltaY, r.flatBits[flatY]);
+        final long qx = codec.extrapolate(slot, seq, r.positionDeltaX, r.flatBits[flatX]);
+        final long qy = codec.extrapolate(slot, seq, r.positionDeltaY, r.flatBits[flatY]);
         if (qx < 0 || qy < 0) {
             return;
         }

@@ -191,7 +191,7 @@ final class ReferencePayloadVerifier {
             if (utf8Budget < 0) {
                 return fail(WireError.TOO_COMPLEX, s, schema, i);
             }
-            final int bad = firstInvalidUtf8(bb, from, to);
+            final int bad = Utf8CheckProperties.reference(bb, from, to);   // the byte-at-a-time check
             if (bad >= 0) {
                 return fail(WireError.BAD_STRING, bad, schema, i);
             }
@@ -267,59 +267,6 @@ final class ReferencePayloadVerifier {
         errorTable = table;
         errorField = field;
         return code;
-    }
-
-    /**
-     * Returns the index of the first byte in {@code [from, to)} that starts or continues an invalid UTF-8
-     * sequence (overlong forms, surrogates and code points above U+10FFFF are invalid), or -1.
-     */
-    static int firstInvalidUtf8(final ByteBuffer bb, final int from, final int to) {
-        int i = from;
-        while (i < to) {
-            // runs of ASCII eight bytes at a time (no high bit set in the word, in either byte order)
-            while (to - i >= 8 && (bb.getLong(i) & 0x8080_8080_8080_8080L) == 0) {
-                i += 8;
-            }
-            if (i == to) {
-                break;
-            }
-            final int b0 = bb.get(i);
-            if (b0 >= 0) {
-                i++;
-                continue;
-            }
-            final int lead = b0 & 0xFF;
-            final int need;
-            final int min;
-            if (lead >= 0xC2 && lead <= 0xDF) {
-                need = 1;
-                min = 0x80;
-            } else if (lead >= 0xE0 && lead <= 0xEF) {
-                need = 2;
-                min = 0x800;
-            } else if (lead >= 0xF0 && lead <= 0xF4) {
-                need = 3;
-                min = 0x10000;
-            } else {
-                return i;
-            }
-            if (i + need >= to) {
-                return i;
-            }
-            int cp = lead & (0x3F >> need);
-            for (int k = 1; k <= need; k++) {
-                final int c = bb.get(i + k) & 0xFF;
-                if ((c & 0xC0) != 0x80) {
-                    return i;
-                }
-                cp = (cp << 6) | (c & 0x3F);
-            }
-            if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-                return i;
-            }
-            i += need + 1;
-        }
-        return -1;
     }
 
     /**
